@@ -1,0 +1,94 @@
+import { EventStore } from '../engine/eventStore'
+import type { FileReport, InspectReport, RecoveryReport } from '../../shared/report'
+import type { CliIo } from './cliIo'
+import { EXIT, writeLine } from './cliIo'
+import { integerOption, parseCommand } from './args'
+
+/** query prints matching events as NDJSON, oldest first (or newest first with --desc). */
+export async function queryCommand(args: string[], io: CliIo): Promise<number> {
+  const { dir, values } = parseCommand(args, {
+    type: { type: 'string', multiple: true },
+    aggregate: { type: 'string', multiple: true },
+    'after-seq': { type: 'string' },
+    'before-seq': { type: 'string' },
+    limit: { type: 'string' },
+    desc: { type: 'boolean' },
+    json: { type: 'boolean' },
+  })
+  const store = await EventStore.open(dir, { access: 'read' })
+  try {
+    const { events } = await store.query({
+      event_types: values.type,
+      aggregate_ids: values.aggregate,
+      after_sequence: integerOption(values['after-seq'], 'after-seq'),
+      before_sequence: integerOption(values['before-seq'], 'before-seq'),
+      limit: integerOption(values.limit, 'limit', 1),
+      order: values.desc ? 'desc' : 'asc',
+    })
+    for (const event of events) await writeLine(io.stdout, JSON.stringify(event))
+    return EXIT.ok
+  } finally {
+    await store.close()
+  }
+}
+
+/** inspect prints the store's summary; it never modifies the store. */
+export async function inspectCommand(args: string[], io: CliIo): Promise<number> {
+  const { dir, values } = parseCommand(args, { json: { type: 'boolean' } })
+  const store = await EventStore.open(dir, { access: 'read' })
+  try {
+    const report = store.inspect()
+    await writeLine(io.stdout, values.json ? JSON.stringify(report) : describeInspect(dir, report))
+    return report.mode === 'needs_recovery' ? EXIT.damage : EXIT.ok
+  } finally {
+    await store.close()
+  }
+}
+
+/** verify reads and checks every record; exit 1 when anything is damaged. */
+export async function verifyCommand(args: string[], io: CliIo): Promise<number> {
+  const { dir, values } = parseCommand(args, { json: { type: 'boolean' } })
+  const report = await EventStore.verify(dir)
+  if (values.json) await writeLine(io.stdout, JSON.stringify(report))
+  else for (const file of report.files) await writeLine(io.stdout, describeFile(file))
+  if (!values.json) {
+    await writeLine(io.stdout, report.ok ? 'Store is intact.' : 'Damage found: run `lighthouse-store recover DIR` to repair.')
+  }
+  return report.ok ? EXIT.ok : EXIT.damage
+}
+
+/** recover repairs the store as its writer and prints the report. */
+export async function recoverCommand(args: string[], io: CliIo): Promise<number> {
+  const { dir, values } = parseCommand(args, { json: { type: 'boolean' } })
+  const report = await EventStore.recover(dir)
+  await writeLine(io.stdout, values.json ? JSON.stringify(report) : describeRecovery(report))
+  return report.ok ? EXIT.ok : EXIT.damage
+}
+
+function describeInspect(dir: string, report: InspectReport): string {
+  const range =
+    report.first_sequence === null ? 'no events' : `sequences ${report.first_sequence}-${report.last_sequence}`
+  const lines = [
+    `${dir}: ${report.mode}, ${report.event_count} events (${range}), ${report.bytes} bytes in ${report.segments.length} segments`,
+    ...report.segments.map(
+      (s) => `  ${s.name}  ${s.sealed ? 'sealed' : 'active'}  ${s.records} events  ${s.bytes} bytes`,
+    ),
+  ]
+  if (report.reason) lines.push(`  reason: ${report.reason}`)
+  return lines.join('\n')
+}
+
+function describeFile(file: FileReport): string {
+  const range = file.first_sequence === null ? '' : ` (sequences ${file.first_sequence}-${file.last_sequence})`
+  const problems = file.problems.map((p) => `\n    at byte ${p.offset}: ${p.reason}`).join('')
+  return `${file.status.padEnd(7)} ${file.name}: ${file.records} events${range}${problems}`
+}
+
+function describeRecovery(report: RecoveryReport): string {
+  const actions = report.actions.map(
+    (a) => `  ${a.kind} ${a.file}${a.offset === null ? '' : ` at byte ${a.offset}`} (${a.bytes} bytes): ${a.reason}${a.saved_as ? `; saved as ${a.saved_as}` : ''}`,
+  )
+  const head = report.ok ? 'Recovery finished: the store is intact and writable.' : 'Recovery could not repair everything:'
+  const problems = report.problems.map((p) => `  ${p.file}: ${p.reason}`)
+  return [head, ...(actions.length > 0 ? actions : ['  nothing needed repair']), ...problems].join('\n')
+}

@@ -1,0 +1,149 @@
+import type { FileSystem } from './fileSystem'
+import type { FileReport } from '../../shared/report'
+import type { SegmentCheck } from './segmentCheck'
+import { checkLog, checkSealed } from './segmentCheck'
+import { manifestName, parseSegmentFileName, sealedName } from './segmentNames'
+import { QUARANTINE_DIR } from './storeDirectory'
+import { decodeEvent } from './eventCodec'
+
+/**
+ * analyzeStore accounts for every segment of a store, sealed or not, and for every
+ * sequence number between 1 and the last one. It changes nothing on disk: what to do about
+ * what it finds is the caller's decision (open, verify or recover).
+ */
+export interface StoreAnalysis {
+  segments: SegmentCheck[]
+  /** One entry per file in the verify shape, including `missing` ranges. */
+  files: FileReport[]
+  problems: StoreProblem[]
+  /** Leftovers of interrupted work that a writer removes: temp files, half-finished seals. */
+  leftovers: string[]
+  /** The highest segment number ever used, quarantined ones included. */
+  segmentNumberMax: number
+  lastEventId: string | null
+}
+
+export interface StoreProblem {
+  kind: 'torn' | 'corrupt' | 'missing'
+  file: string
+  offset: number
+  reason: string
+  /** Index into `segments` of the damaged segment, or of the first after a missing range. */
+  segmentIndex: number
+}
+
+export interface AnalyzeOptions {
+  storeId: Buffer
+  /** Read sealed segments whole and check every digest (verify), or trust manifests (open). */
+  deep: boolean
+  checkDigest: boolean
+  /** Another process is writing: the newest segment's unfinished tail is not damage. */
+  writerActive: boolean
+  /** Lets a clean open skip scanning a log whose state is already known. */
+  knownLog?: (segmentNumber: number) => Promise<SegmentCheck | null>
+}
+
+interface SegmentFiles {
+  log: boolean
+  sealed: boolean
+  manifest: boolean
+}
+
+export async function analyzeStore(
+  fs: FileSystem,
+  dir: string,
+  options: AnalyzeOptions,
+): Promise<StoreAnalysis> {
+  const names = (await fs.readdir(dir)) ?? []
+  const byNumber = new Map<number, SegmentFiles>()
+  const leftovers = names.filter((name) => name.endsWith('.tmp'))
+  for (const name of names) {
+    const parsed = parseSegmentFileName(name)
+    if (!parsed) continue
+    const files = byNumber.get(parsed.segmentNumber) ?? { log: false, sealed: false, manifest: false }
+    files[parsed.kind] = true
+    byNumber.set(parsed.segmentNumber, files)
+  }
+  const numbers = [...byNumber.keys()].sort((a, b) => a - b)
+  const newest = numbers.at(-1)
+  const segments: SegmentCheck[] = []
+  for (const number of numbers) {
+    const files = byNumber.get(number)!
+    const check = { storeId: options.storeId, deep: options.deep, checkDigest: options.checkDigest }
+    if (files.log) {
+      // The raw log is the source; any sealed copy next to it is an interrupted seal.
+      if (files.sealed) leftovers.push(sealedName(number))
+      if (files.manifest) leftovers.push(manifestName(number))
+      const known = options.knownLog ? await options.knownLog(number) : null
+      segments.push(known ?? (await checkLog(fs, dir, number, { ...check, mayHaveTornTail: number === newest })))
+    } else {
+      segments.push(await checkSealed(fs, dir, number, { ...check, mayHaveTornTail: false }))
+    }
+  }
+  const quarantined = ((await fs.readdir(`${dir}/${QUARANTINE_DIR}`)) ?? [])
+    .map((name) => /segment-(\d{10})\./.exec(name)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number)
+  const { files, problems } = account(segments, options.writerActive)
+  return {
+    segments,
+    files,
+    problems,
+    leftovers,
+    segmentNumberMax: Math.max(0, ...numbers, ...quarantined),
+    lastEventId: lastEventId(segments),
+  }
+}
+
+/** account walks the segments in order and checks that sequences continue from 1. */
+function account(segments: SegmentCheck[], writerActive: boolean): Pick<StoreAnalysis, 'files' | 'problems'> {
+  const files: FileReport[] = []
+  const problems: StoreProblem[] = []
+  let expected = 1
+  segments.forEach((segment, index) => {
+    const isNewest = index === segments.length - 1
+    const first = segment.firstSequence
+    if (first !== null && first > expected && !segment.damage) {
+      const name = `(missing) sequences ${expected}-${first - 1}`
+      const reason = `events ${expected} to ${first - 1} are missing: no segment holds them`
+      files.push({ name, status: 'missing', records: 0, first_sequence: expected, last_sequence: first - 1, problems: [{ offset: 0, reason }] })
+      problems.push({ kind: 'missing', file: name, offset: 0, reason, segmentIndex: index })
+    } else if (first !== null && first < expected && !segment.damage) {
+      segment.damage = {
+        kind: 'corrupt',
+        offset: 0,
+        reason: `segment starts at sequence ${first}, but sequences up to ${expected - 1} are already stored`,
+        cutOffset: 0,
+      }
+    }
+    const damage = segment.damage
+    const ignoredTail = damage?.kind === 'torn' && isNewest && writerActive
+    const status = !damage || ignoredTail ? 'ok' : damage.kind
+    files.push({
+      name: segment.name,
+      status,
+      records: segment.records,
+      first_sequence: segment.records > 0 ? (segment.lastSequence ?? 0) - segment.records + 1 : null,
+      last_sequence: segment.records > 0 ? segment.lastSequence : null,
+      problems: damage && !ignoredTail ? [{ offset: damage.offset, reason: damage.reason }] : [],
+    })
+    if (damage && !ignoredTail) {
+      problems.push({ kind: damage.kind, file: segment.name, offset: damage.offset, reason: damage.reason, segmentIndex: index })
+    }
+    // After damage the segment's true end is unknown; the next segment's start is the authority.
+    expected =
+      damage?.kind === 'corrupt'
+        ? (segments[index + 1]?.firstSequence ?? expected)
+        : (segment.lastSequence ?? expected - 1) + 1
+  })
+  return { files, problems }
+}
+
+function lastEventId(segments: SegmentCheck[]): string | null {
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const segment = segments[i]!
+    if (segment.lastEventId) return segment.lastEventId
+    if (segment.lastPayload) return decodeEvent(segment.lastPayload).event_id
+  }
+  return null
+}

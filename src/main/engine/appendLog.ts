@@ -1,0 +1,218 @@
+import type { FileHandle, FileSystem } from './fileSystem'
+import { encodeSegmentHeader, SEGMENT_HEADER_BYTES } from './segmentHeader'
+import { segmentLogName } from './segmentNames'
+import { StoreError } from './errors'
+import { APPEND_QUEUE_BYTES_MAX, APPEND_QUEUE_EVENTS_MAX, GROUP_COMMIT_BYTES_MAX } from './limits'
+
+/**
+ * AppendLog is the single writer of a store. Appends are queued in order with their
+ * sequences already assigned; one flush at a time writes every queued record with one
+ * write and one fdatasync (group commit), and only then resolves their promises.
+ *
+ * Guarantees: sequences are contiguous (an entry that fails validation never takes one);
+ * a batch is written to one segment whole; a write or fsync error is never retried: the
+ * log fails, every waiting append is rejected, and the store becomes read-only, because
+ * after a failed fsync the kernel may have dropped the dirty pages and a retry that
+ * "succeeds" would prove nothing.
+ */
+export interface ActiveSegment {
+  segmentNumber: number
+  handle: FileHandle
+  /** Bytes known durable: the append position. */
+  size: number
+  firstSequence: number
+  records: number
+  createdAtMs: number
+}
+
+export interface AppendLogOptions {
+  fs: FileSystem
+  dir: string
+  storeId: Buffer
+  nowMs: () => number
+  segmentBytesMax: number
+  segmentAgeMs: number
+  /** Called after bytes are durable, before the appends are acknowledged. */
+  onDurable: (segment: ActiveSegment, lastSequence: number) => void
+  /** Called after a new segment is durable; the previous one can be sealed. */
+  onRotated: (previous: ActiveSegment, next: ActiveSegment) => void
+  onFailed: (error: StoreError) => void
+}
+
+interface Entry {
+  records: Buffer[]
+  bytes: number
+  resolve: () => void
+  reject: (error: Error) => void
+  durable: boolean
+}
+
+export class AppendLog {
+  private queue: Entry[] = []
+  private queuedEvents = 0
+  private queuedBytes = 0
+  private flushing: Promise<void> | null = null
+  private failure: StoreError | null = null
+
+  constructor(
+    private readonly options: AppendLogOptions,
+    private active: ActiveSegment,
+    private nextSequence: number,
+    private segmentNumberMax: number,
+  ) {}
+
+  get lastSequence(): number {
+    return this.nextSequence - 1
+  }
+
+  get queueDepth(): number {
+    return this.queuedEvents
+  }
+
+  /** The sequence the next submitted record must carry. */
+  get next(): number {
+    return this.nextSequence
+  }
+
+  /**
+   * submit queues records already encoded with sequences `next`, `next + 1`, … as one
+   * atomic entry, and resolves once they are durable. The caller encodes and submits in
+   * the same synchronous step, so no other append can take those sequences in between.
+   */
+  submit(records: Buffer[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure)
+    const bytes = records.reduce((sum, record) => sum + record.length, 0)
+    if (this.queuedEvents + records.length > APPEND_QUEUE_EVENTS_MAX) {
+      return Promise.reject(
+        overloaded(`${this.queuedEvents} events are waiting (APPEND_QUEUE_EVENTS_MAX ${APPEND_QUEUE_EVENTS_MAX})`),
+      )
+    }
+    if (this.queuedBytes + bytes > APPEND_QUEUE_BYTES_MAX) {
+      return Promise.reject(
+        overloaded(`${this.queuedBytes} bytes are waiting (APPEND_QUEUE_BYTES_MAX ${APPEND_QUEUE_BYTES_MAX})`),
+      )
+    }
+    this.nextSequence += records.length
+    this.queuedEvents += records.length
+    this.queuedBytes += bytes
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ records, bytes, resolve, reject, durable: false })
+      this.flushing ??= this.drain()
+    })
+  }
+
+  /** drained resolves when everything queued so far is durable (or has failed). */
+  async drained(): Promise<void> {
+    while (this.flushing) await this.flushing
+  }
+
+  /** close waits for queued appends and closes the active segment. */
+  async close(): Promise<void> {
+    await this.drained()
+    await this.active.handle.close()
+  }
+
+  get segment(): ActiveSegment {
+    return this.active
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0 && !this.failure) await this.commit(this.takeGroup())
+    } finally {
+      this.flushing = null
+    }
+  }
+
+  private takeGroup(): Entry[] {
+    const group: Entry[] = []
+    let bytes = 0
+    while (this.queue.length > 0) {
+      const next = this.queue[0]!
+      if (group.length > 0 && bytes + next.bytes > GROUP_COMMIT_BYTES_MAX) break
+      group.push(this.queue.shift()!)
+      bytes += next.bytes
+    }
+    return group
+  }
+
+  /** commit writes a group, rotating first wherever the next entry would not fit. */
+  private async commit(group: Entry[]): Promise<void> {
+    let pending: Entry[] = []
+    let pendingBytes = 0
+    try {
+      for (const entry of group) {
+        if (this.mustRotate(pendingBytes + entry.bytes, pending.length)) {
+          await this.writeDurably(pending, pendingBytes)
+          pending = []
+          pendingBytes = 0
+          await this.rotate()
+        }
+        pending.push(entry)
+        pendingBytes += entry.bytes
+      }
+      await this.writeDurably(pending, pendingBytes)
+    } catch (error) {
+      this.fail(error, group.filter((entry) => !entry.durable))
+    }
+  }
+
+  private mustRotate(incomingBytes: number, pendingEntries: number): boolean {
+    const { active, options } = this
+    const hasRecords = active.records > 0 || pendingEntries > 0
+    if (!hasRecords) return false
+    const full = active.size + incomingBytes > options.segmentBytesMax
+    const old = options.nowMs() - active.createdAtMs >= options.segmentAgeMs
+    return full || old
+  }
+
+  private async writeDurably(entries: Entry[], bytes: number): Promise<void> {
+    if (entries.length === 0) return
+    const buffers = entries.flatMap((entry) => entry.records)
+    await this.active.handle.write(buffers, this.active.size)
+    await this.active.handle.datasync()
+    this.active.size += bytes
+    this.active.records += buffers.length
+    this.queuedEvents -= buffers.length
+    this.queuedBytes -= bytes
+    const last = this.active.firstSequence + this.active.records - 1
+    this.options.onDurable(this.active, last)
+    for (const entry of entries) {
+      entry.durable = true
+      entry.resolve()
+    }
+  }
+
+  private async rotate(): Promise<void> {
+    const { fs, dir, storeId, nowMs } = this.options
+    const segmentNumber = ++this.segmentNumberMax
+    const firstSequence = this.active.firstSequence + this.active.records
+    const createdAtMs = nowMs()
+    const header = encodeSegmentHeader({ segmentNumber, firstSequence, createdAtMs, storeId })
+    const handle = await fs.create(`${dir}/${segmentLogName(segmentNumber)}`)
+    await handle.write([header], 0)
+    await handle.datasync()
+    await fs.syncDir(dir)
+    const previous = this.active
+    this.active = { segmentNumber, handle, size: SEGMENT_HEADER_BYTES, firstSequence, records: 0, createdAtMs }
+    await previous.handle.close()
+    this.options.onRotated(previous, this.active)
+  }
+
+  private fail(cause: unknown, unwritten: Entry[]): void {
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    this.failure = new StoreError(
+      'store_failed',
+      `The store stopped accepting writes after an I/O error (${detail}). Events acknowledged before it are safe; ` +
+        'reopen the store to recover.',
+      { cause },
+    )
+    for (const entry of [...unwritten, ...this.queue]) entry.reject(this.failure)
+    this.queue = []
+    this.options.onFailed(this.failure)
+  }
+}
+
+function overloaded(detail: string): StoreError {
+  return new StoreError('overloaded', `The store is overloaded: ${detail}. Retry shortly.`)
+}

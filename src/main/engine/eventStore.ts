@@ -1,0 +1,482 @@
+import * as os from 'node:os'
+import type { AppendResult, StoredEvent } from '../../shared/event'
+import type { EventQuery, QueryResult } from '../../shared/query'
+import type { InspectReport, RecoveryReport, StoreMode, VerifyReport } from '../../shared/report'
+import type { FileSystem } from './fileSystem'
+import { nodeFileSystem } from './nodeFileSystem'
+import { AppendLog } from './appendLog'
+import type { ActiveSegment } from './appendLog'
+import { analyzeStore } from './analyzeStore'
+import type { StoreAnalysis } from './analyzeStore'
+import { buildEvent, decodeEvent, encodeEvent } from './eventCodec'
+import { compileQuery } from './eventFilter'
+import { defaultNodeId, EventIdClock, formatEventId, parseEventId, validateNodeId } from './eventId'
+import { CorruptionError, StoreError, ValidationError } from './errors'
+import { encodeRecord } from './recordCodec'
+import type { RepairContext } from './recovery'
+import { removeLeftovers, repairFrom, writeRecoveryReport } from './recovery'
+import { sealSegment } from './sealer'
+import { readSegmentRecords } from './segmentReader'
+import type { SegmentInfo } from './segmentReader'
+import { encodeSegmentHeader, SEGMENT_HEADER_BYTES } from './segmentHeader'
+import { sealedName, segmentLogName } from './segmentNames'
+import { acquireLock, processIsAlive, readHolder, releaseLock, LOCK_NAME } from './storeLock'
+import type { StoreIdentity } from './storeDirectory'
+import { createStoreDirectory, readIdentity } from './storeDirectory'
+import { readCleanMarker, removeCleanMarker, writeCleanMarker } from './cleanMarker'
+import {
+  BATCH_BYTES_MAX,
+  BATCH_EVENTS_MAX,
+  SEGMENT_AGE_MS_DEFAULT,
+  SEGMENT_BYTES_DEFAULT,
+  SEGMENT_BYTES_MIN,
+} from './limits'
+
+export interface OpenOptions {
+  /** 'write' takes the writer lock; 'read' never modifies the store. Default 'write'. */
+  access?: 'write' | 'read'
+  /** Create the store when the directory is missing or empty (writers only). */
+  create?: boolean
+  nodeId?: string
+  segmentBytesMax?: number
+  segmentAgeMs?: number
+  fs?: FileSystem
+  nowMs?: () => number
+  pid?: number
+  hostname?: string
+  isAlive?: (pid: number) => boolean
+}
+
+/** Options only `recover` sets. */
+interface WriterOptions extends OpenOptions {
+  repair?: boolean
+}
+
+interface Context {
+  fs: FileSystem
+  dir: string
+  identity: StoreIdentity
+  storeId: Buffer
+  nowMs: () => number
+  nodeId: string
+}
+
+/**
+ * EventStore is one open store: a writer (holding the lock) or a reader.
+ *
+ * Every open accounts for every segment. A writer cuts a torn tail left by a crash (saving
+ * the bytes in quarantine/ and reporting it); any other damage opens the store in
+ * `needs_recovery` mode, read-only, until `EventStore.recover` repairs it explicitly.
+ */
+export class EventStore {
+  private modeValue: StoreMode
+  private reasonValue: string | null = null
+  private readonly segments: SegmentInfo[]
+  private sealing: Promise<void> = Promise.resolve()
+  private closed = false
+  private holdsLock = false
+
+  private constructor(
+    private readonly ctx: Context,
+    private readonly log: AppendLog | null,
+    private readonly clock: EventIdClock,
+    analysis: StoreAnalysis,
+    mode: StoreMode,
+    /** The recovery report of this open, when the open had anything to repair or report. */
+    readonly openReport: RecoveryReport | null,
+  ) {
+    this.modeValue = mode
+    this.segments = analysis.segments
+      .filter((s) => s.firstSequence !== null)
+      .map((s) => ({
+        segmentNumber: s.segmentNumber,
+        name: s.name,
+        sealed: s.sealed,
+        firstSequence: s.firstSequence!,
+        lastSequence: s.lastSequence ?? s.firstSequence! - 1,
+        records: s.records,
+        bytes: s.bytes,
+        rawBytes: s.validEnd,
+      }))
+    if (analysis.problems.length > 0) {
+      this.reasonValue = analysis.problems.map((p) => `${p.file} at byte ${p.offset}: ${p.reason}`).join('; ')
+    }
+  }
+
+  static async open(dir: string, options: WriterOptions = {}): Promise<EventStore> {
+    const fs = options.fs ?? nodeFileSystem
+    const nowMs = options.nowMs ?? Date.now
+    const nodeId = validateNodeId(options.nodeId ?? defaultNodeId(options.hostname ?? os.hostname()))
+    const access = options.access ?? 'write'
+    const identity =
+      options.create && access === 'write' && !(await hasEntries(fs, dir))
+        ? await createStoreDirectory(fs, dir, nowMs)
+        : await readIdentity(fs, dir)
+    const ctx: Context = { fs, dir, identity, storeId: Buffer.from(identity.store_id, 'hex'), nowMs, nodeId }
+    if (access === 'read') return EventStore.openReader(ctx, options)
+    await acquireLock(fs, dir, {
+      pid: options.pid ?? process.pid,
+      host: options.hostname ?? os.hostname(),
+      isAlive: options.isAlive ?? processIsAlive,
+      nowMs,
+    })
+    try {
+      const store = await EventStore.openWriter(ctx, options)
+      store.holdsLock = true
+      return store
+    } catch (error) {
+      await releaseLock(fs, dir).catch(() => undefined)
+      throw error
+    }
+  }
+
+  /**
+   * recover opens the store as its writer, repairs any damage by keeping the longest
+   * intact prefix of the log (quarantining the rest), writes a report and returns it.
+   */
+  static async recover(dir: string, options: OpenOptions = {}): Promise<RecoveryReport> {
+    const store = await EventStore.open(dir, { ...options, access: 'write', create: false, repair: true })
+    const report = store.openReport!
+    await store.close()
+    return report
+  }
+
+  /** verify reads every record of every segment and checks it; it never modifies the store. */
+  static async verify(dir: string, options: OpenOptions = {}): Promise<VerifyReport> {
+    const fs = options.fs ?? nodeFileSystem
+    const identity = await readIdentity(fs, dir)
+    const analysis = await analyzeStore(fs, dir, {
+      storeId: Buffer.from(identity.store_id, 'hex'),
+      deep: true,
+      checkDigest: true,
+      writerActive: await writerIsActive(fs, dir, options),
+    })
+    return { ok: analysis.problems.length === 0, files: analysis.files }
+  }
+
+  private static async openReader(ctx: Context, options: OpenOptions): Promise<EventStore> {
+    const analysis = await analyzeStore(ctx.fs, ctx.dir, {
+      storeId: ctx.storeId,
+      deep: false,
+      checkDigest: true,
+      writerActive: await writerIsActive(ctx.fs, ctx.dir, options),
+      knownLog: (n) => readCleanMarker(ctx.fs, ctx.dir, n),
+    })
+    const mode = analysis.problems.length > 0 ? 'needs_recovery' : 'read_only'
+    return new EventStore(ctx, null, clockFor(ctx, analysis), analysis, mode, null)
+  }
+
+  private static async openWriter(ctx: Context, options: WriterOptions): Promise<EventStore> {
+    const repair = options.repair === true
+    const startedAt = ctx.nowMs()
+    const analyze = (): Promise<StoreAnalysis> =>
+      analyzeStore(ctx.fs, ctx.dir, {
+        storeId: ctx.storeId,
+        deep: repair,
+        checkDigest: true,
+        writerActive: false,
+        knownLog: repair ? undefined : (n) => readCleanMarker(ctx.fs, ctx.dir, n),
+      })
+    let analysis = await analyze()
+    // The marker describes the state at the last clean close; remove it before any write.
+    await removeCleanMarker(ctx.fs, ctx.dir)
+    const repairCtx: RepairContext = { fs: ctx.fs, dir: ctx.dir, storeId: ctx.storeId, nowMs: ctx.nowMs, actions: [] }
+    await removeLeftovers(repairCtx, analysis.leftovers)
+    const first = analysis.problems[0]
+    if (first && (repair || (first.kind === 'torn' && analysis.problems.length === 1))) {
+      await repairFrom(repairCtx, analysis, first)
+      analysis = await analyze()
+    }
+    const mode: StoreMode = analysis.problems.length > 0 ? 'needs_recovery' : 'writable'
+    const report =
+      repair || repairCtx.actions.length > 0 || analysis.problems.length > 0
+        ? await writeRecoveryReport(repairCtx, startedAt, analysis.problems, mode)
+        : null
+    const clock = clockFor(ctx, analysis)
+    if (mode !== 'writable') return new EventStore(ctx, null, clock, analysis, mode, report)
+    const log = await EventStore.startLog(ctx, options, analysis)
+    const store = new EventStore(ctx, log.log, clock, analysis, mode, report)
+    log.bind(store)
+    for (const segment of store.segments) {
+      if (!segment.sealed && segment.segmentNumber !== log.log.segment.segmentNumber) {
+        store.scheduleSeal(segment.segmentNumber)
+      }
+    }
+    return store
+  }
+
+  /** startLog opens the newest raw segment for appending, or starts a new one. */
+  private static async startLog(
+    ctx: Context,
+    options: OpenOptions,
+    analysis: StoreAnalysis,
+  ): Promise<{ log: AppendLog; bind: (store: EventStore) => void }> {
+    const segmentBytesMax = options.segmentBytesMax ?? SEGMENT_BYTES_DEFAULT
+    if (!Number.isSafeInteger(segmentBytesMax) || segmentBytesMax < SEGMENT_BYTES_MIN) {
+      throw new ValidationError('segment_bytes', `must be a whole number of at least ${SEGMENT_BYTES_MIN} (SEGMENT_BYTES_MIN)`)
+    }
+    const newest = analysis.segments.at(-1)
+    const lastSequence = newest?.lastSequence ?? 0
+    let segmentNumberMax = analysis.segmentNumberMax
+    let active: ActiveSegment
+    let created: SegmentInfo | null = null
+    if (newest && !newest.sealed && newest.firstSequence !== null) {
+      const handle = await ctx.fs.open(`${ctx.dir}/${newest.name}`, 'readwrite')
+      active = {
+        segmentNumber: newest.segmentNumber,
+        handle,
+        size: newest.validEnd,
+        firstSequence: newest.firstSequence,
+        records: newest.records,
+        createdAtMs: newest.createdAtMs,
+      }
+    } else {
+      const segmentNumber = ++segmentNumberMax
+      const createdAtMs = ctx.nowMs()
+      const header = encodeSegmentHeader({ segmentNumber, firstSequence: lastSequence + 1, createdAtMs, storeId: ctx.storeId })
+      const handle = await ctx.fs.create(`${ctx.dir}/${segmentLogName(segmentNumber)}`)
+      await handle.write([header], 0)
+      await handle.datasync()
+      await ctx.fs.syncDir(ctx.dir)
+      active = { segmentNumber, handle, size: SEGMENT_HEADER_BYTES, firstSequence: lastSequence + 1, records: 0, createdAtMs }
+      created = infoOf(active)
+    }
+    let store: EventStore | null = null
+    const log = new AppendLog(
+      {
+        fs: ctx.fs,
+        dir: ctx.dir,
+        storeId: ctx.storeId,
+        nowMs: ctx.nowMs,
+        segmentBytesMax,
+        segmentAgeMs: options.segmentAgeMs ?? SEGMENT_AGE_MS_DEFAULT,
+        onDurable: (segment) => store?.updateActive(segment),
+        onRotated: (previous, next) => store?.rotated(previous, next),
+        onFailed: (error) => store?.setMode('failed', error.message),
+      },
+      active,
+      lastSequence + 1,
+      segmentNumberMax,
+    )
+    return {
+      log,
+      bind: (bound) => {
+        store = bound
+        if (created) bound.segments.push(created)
+      },
+    }
+  }
+
+  get mode(): StoreMode {
+    return this.modeValue
+  }
+
+  /** Why the store is not writable, in a sentence, or null. */
+  get reason(): string | null {
+    return this.reasonValue
+  }
+
+  get lastSequence(): number {
+    return this.segments.at(-1)?.lastSequence ?? 0
+  }
+
+  /** append stores one event and resolves once it is durable. */
+  async append(input: unknown): Promise<AppendResult> {
+    const { results, durable } = this.submit([input], 'event')
+    await durable
+    return results[0]!
+  }
+
+  /** appendBatch stores up to BATCH_EVENTS_MAX events atomically: all of them or none. */
+  async appendBatch(inputs: unknown): Promise<AppendResult[]> {
+    if (!Array.isArray(inputs) || inputs.length === 0) {
+      throw new ValidationError('events', 'must be a non-empty list of events')
+    }
+    if (inputs.length > BATCH_EVENTS_MAX) {
+      const detail = `has ${inputs.length} events, over the limit of ${BATCH_EVENTS_MAX} (BATCH_EVENTS_MAX)`
+      throw new ValidationError('events', detail, 'batch_too_large')
+    }
+    const { results, durable } = this.submit(inputs, 'events')
+    await durable
+    return results
+  }
+
+  /**
+   * submit validates, numbers and queues events as one atomic entry. Bad input throws here,
+   * synchronously, and takes no sequence; `durable` resolves once the events are on disk.
+   */
+  submit(inputs: unknown[], field = 'events'): { results: AppendResult[]; durable: Promise<void> } {
+    const log = this.writableLog()
+    const results: AppendResult[] = []
+    const records: Buffer[] = []
+    let bytes = 0
+    const first = log.next
+    for (let i = 0; i < inputs.length; i++) {
+      const sequence = first + i
+      const { ns, ms } = this.clock.next()
+      const eventId = formatEventId(ns, sequence, this.ctx.nodeId)
+      const name = field === 'event' ? '' : `${field}[${i}]`
+      const event = buildEvent(inputs[i], { sequence, eventId, appendedAtMs: ms }, name)
+      const payload = encodeEvent(event, name || 'event')
+      const header = { sequence, batchIndex: i, batchCount: inputs.length, payloadLength: payload.length }
+      records.push(encodeRecord(header, payload))
+      bytes += payload.length
+      results.push({ sequence, event_id: eventId })
+    }
+    if (bytes > BATCH_BYTES_MAX) {
+      const detail = `encodes to ${bytes} bytes, over the limit of ${BATCH_BYTES_MAX} (BATCH_BYTES_MAX)`
+      throw new ValidationError(field, detail, 'batch_too_large')
+    }
+    return { results, durable: log.submit(records) }
+  }
+
+  private writableLog(): AppendLog {
+    if (this.closed) throw new StoreError('store_closed', 'The store is closed.')
+    if (this.log && this.modeValue === 'writable') return this.log
+    const code = this.modeValue === 'failed' ? 'store_failed' : this.modeValue === 'needs_recovery' ? 'needs_recovery' : 'read_only'
+    const why = this.reasonValue ? ` (${this.reasonValue})` : ''
+    throw new StoreError(code, `The store is ${this.modeValue.replace('_', ' ')} and refuses appends${why}.`)
+  }
+
+  /** query scans the segments that can hold matches and returns one page. */
+  async query(query: EventQuery = {}): Promise<QueryResult> {
+    const compiled = compileQuery(query)
+    const wanted = compiled.limit + 1
+    const segments = this.segments
+      .filter((s) => s.records > 0 && s.lastSequence >= compiled.fromSequence && s.firstSequence <= compiled.toSequence)
+      .map((s) => ({ ...s }))
+    if (compiled.descending) segments.reverse()
+    const events: StoredEvent[] = []
+    for (const segment of segments) {
+      const found: StoredEvent[] = []
+      await readSegmentRecords(this.ctx.fs, this.ctx.dir, segment, (record) => {
+        const sequence = record.header.sequence
+        if (sequence < compiled.fromSequence || sequence > compiled.toSequence) return false
+        const event = decodeEvent(record.payload)
+        if (compiled.matches(event)) found.push(event)
+        return !compiled.descending && events.length + found.length >= wanted
+      })
+      events.push(...(compiled.descending ? found.reverse() : found))
+      if (events.length >= wanted) break
+    }
+    return { events: events.slice(0, compiled.limit), has_more: events.length > compiled.limit }
+  }
+
+  /** readAll calls `onEvent` for every stored event from `fromSequence` on, in order. */
+  async readAll(onEvent: (event: StoredEvent) => void, fromSequence = 1): Promise<void> {
+    for (const segment of this.segments.map((s) => ({ ...s }))) {
+      if (segment.records === 0 || segment.lastSequence < fromSequence) continue
+      await readSegmentRecords(this.ctx.fs, this.ctx.dir, segment, (record) => {
+        if (record.header.sequence >= fromSequence) onEvent(decodeEvent(record.payload))
+      })
+    }
+  }
+
+  inspect(): InspectReport {
+    const withEvents = this.segments.filter((s) => s.records > 0)
+    const report: InspectReport = {
+      mode: this.modeValue,
+      sla_level: 'NORMAL',
+      first_sequence: withEvents[0]?.firstSequence ?? null,
+      last_sequence: withEvents.at(-1)?.lastSequence ?? null,
+      event_count: this.segments.reduce((sum, s) => sum + s.records, 0),
+      bytes: this.segments.reduce((sum, s) => sum + s.bytes, 0),
+      segments: this.segments.map((s) => ({
+        name: s.name,
+        sealed: s.sealed,
+        first_sequence: s.records > 0 ? s.firstSequence : null,
+        last_sequence: s.records > 0 ? s.lastSequence : null,
+        records: s.records,
+        bytes: s.bytes,
+      })),
+    }
+    if (this.reasonValue) report.reason = this.reasonValue
+    return report
+  }
+
+  /** close drains queued appends, finishes sealing, marks a clean shutdown, releases the lock. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.log) {
+      await this.log.close()
+      await this.sealing
+      if (this.modeValue === 'writable') {
+        const { fs, dir, nodeId } = this.ctx
+        await writeCleanMarker(fs, dir, this.log.segment, this.segments.at(-1)!, this.clock.last, nodeId)
+      }
+    }
+    if (this.holdsLock) await releaseLock(this.ctx.fs, this.ctx.dir)
+  }
+
+  /** Resolves when every seal scheduled so far has finished (tests and tools use it). */
+  async idle(): Promise<void> {
+    await this.log?.drained()
+    await this.sealing
+  }
+
+  private updateActive(segment: ActiveSegment): void {
+    const info = this.segments.at(-1)!
+    info.records = segment.records
+    info.lastSequence = segment.firstSequence + segment.records - 1
+    info.bytes = segment.size
+    info.rawBytes = segment.size
+  }
+
+  private rotated(previous: ActiveSegment, next: ActiveSegment): void {
+    this.updateActive(previous)
+    this.segments.push(infoOf(next))
+    this.scheduleSeal(previous.segmentNumber)
+  }
+
+  private setMode(mode: StoreMode, reason: string): void {
+    this.modeValue = mode
+    this.reasonValue = reason
+  }
+
+  /** Sealing runs one segment at a time, off the append path. */
+  private scheduleSeal(segmentNumber: number): void {
+    this.sealing = this.sealing.then(async () => {
+      try {
+        const manifest = await sealSegment(this.ctx.fs, this.ctx.dir, segmentNumber, this.ctx.storeId, this.ctx.nowMs)
+        const info = this.segments.find((s) => s.segmentNumber === segmentNumber)
+        if (info) Object.assign(info, { sealed: true, name: sealedName(segmentNumber), bytes: manifest.gz_bytes })
+      } catch (error) {
+        // The raw segment is still there and intact unless the error says otherwise.
+        if (error instanceof CorruptionError) this.setMode('needs_recovery', error.message)
+        else this.reasonValue = `sealing ${segmentLogName(segmentNumber)} failed: ${(error as Error).message}`
+      }
+    })
+  }
+}
+
+function infoOf(segment: ActiveSegment): SegmentInfo {
+  return {
+    segmentNumber: segment.segmentNumber,
+    name: segmentLogName(segment.segmentNumber),
+    sealed: false,
+    firstSequence: segment.firstSequence,
+    lastSequence: segment.firstSequence + segment.records - 1,
+    records: segment.records,
+    bytes: segment.size,
+    rawBytes: segment.size,
+  }
+}
+
+function clockFor(ctx: Context, analysis: StoreAnalysis): EventIdClock {
+  const parsed = analysis.lastEventId ? parseEventId(analysis.lastEventId) : null
+  return new EventIdClock(ctx.nowMs, parsed?.timestampNs ?? 0n)
+}
+
+async function hasEntries(fs: FileSystem, dir: string): Promise<boolean> {
+  const names = await fs.readdir(dir)
+  return names !== null && names.length > 0
+}
+
+/** writerIsActive tells whether a live process holds the writer lock. */
+async function writerIsActive(fs: FileSystem, dir: string, options: OpenOptions): Promise<boolean> {
+  const holder = await readHolder(fs, `${dir}/${LOCK_NAME}`)
+  if (!holder) return false
+  if (holder.host !== (options.hostname ?? os.hostname())) return true
+  return (options.isAlive ?? processIsAlive)(holder.pid)
+}

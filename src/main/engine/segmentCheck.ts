@@ -1,0 +1,176 @@
+import { promisify } from 'node:util'
+import * as zlib from 'node:zlib'
+import type { FileSystem } from './fileSystem'
+import type { SegmentManifest } from './manifest'
+import { decodeManifest } from './manifest'
+import { bufferSource, fileSource } from './byteSource'
+import type { SegmentDamage, SegmentScan } from './segmentScanner'
+import { scanSegment } from './segmentScanner'
+import { sha256 } from './recordCodec'
+import { manifestName, sealedName, segmentLogName } from './segmentNames'
+
+const gunzip = promisify(zlib.gunzip)
+
+/** SegmentCheck is what one segment holds, as far as it could be read. */
+export interface SegmentCheck {
+  segmentNumber: number
+  /** The file a person would look at: the raw log, or the sealed .gz. */
+  name: string
+  sealed: boolean
+  /** First sequence the segment claims to start at (its header or manifest). */
+  firstSequence: number | null
+  lastSequence: number | null
+  records: number
+  /** Size of the file on disk. */
+  bytes: number
+  /** Uncompressed size up to the end of the last complete batch. */
+  validEnd: number
+  createdAtMs: number
+  lastPayload: Buffer | null
+  /** Id of the last intact event, when known without decoding (manifest, clean marker). */
+  lastEventId: string | null
+  damage: SegmentDamage | null
+  manifest: SegmentManifest | null
+}
+
+export interface CheckOptions {
+  storeId: Buffer
+  mayHaveTornTail: boolean
+  /** Read sealed segments whole (verify) instead of trusting their manifests (open). */
+  deep: boolean
+  checkDigest: boolean
+}
+
+/** checkLog scans a raw segment up to its current size. */
+export async function checkLog(
+  fs: FileSystem,
+  dir: string,
+  segmentNumber: number,
+  options: CheckOptions,
+): Promise<SegmentCheck> {
+  const name = segmentLogName(segmentNumber)
+  const handle = await fs.open(`${dir}/${name}`, 'read')
+  const size = await handle.size()
+  const source = fileSource(handle, size)
+  try {
+    const scan = await scanSegment(source, { ...options, expectedFirstSequence: null })
+    return fromScan(segmentNumber, name, false, size, scan, null)
+  } finally {
+    await source.close()
+  }
+}
+
+/**
+ * checkSealed reads a sealed segment's manifest and, when `deep`, inflates the whole file
+ * and scans every record, comparing what it finds with the manifest.
+ */
+export async function checkSealed(
+  fs: FileSystem,
+  dir: string,
+  segmentNumber: number,
+  options: CheckOptions,
+): Promise<SegmentCheck> {
+  const name = sealedName(segmentNumber)
+  const gz = options.deep ? await fs.readFile(`${dir}/${name}`) : null
+  const size = gz ? gz.length : ((await fs.size(`${dir}/${name}`)) ?? 0)
+  const manifestBytes = await fs.readFile(`${dir}/${manifestName(segmentNumber)}`).catch(() => null)
+  const manifest = manifestBytes ? decodeManifest(manifestBytes) : 'manifest is missing'
+  const damaged = (reason: string, offset = 0): SegmentCheck => ({
+    ...emptyCheck(segmentNumber, name, size),
+    damage: { kind: 'corrupt', offset, reason, cutOffset: 0 },
+  })
+  if (typeof manifest === 'string' && !gz) return damaged(manifest)
+  if (typeof manifest !== 'string' && manifest.gz_bytes !== size) {
+    return damaged(`sealed file is ${size} bytes, its manifest says ${manifest.gz_bytes}`)
+  }
+  if (!gz) return fromManifest(segmentNumber, name, size, manifest as SegmentManifest)
+
+  if (typeof manifest !== 'string' && sha256(gz).toString('hex') !== manifest.gz_sha256) {
+    return damaged('sealed file SHA-256 differs from its manifest')
+  }
+  let raw: Buffer
+  try {
+    raw = await gunzip(gz)
+  } catch (error) {
+    return damaged(`gzip data is unreadable: ${(error as Error).message}`)
+  }
+  const scan = await scanSegment(bufferSource(raw), {
+    ...options,
+    mayHaveTornTail: false,
+    expectedFirstSequence: null,
+  })
+  const check = fromScan(segmentNumber, name, true, size, scan, typeof manifest === 'string' ? null : manifest)
+  if (!check.damage && typeof manifest === 'string') {
+    check.damage = { kind: 'corrupt', offset: 0, reason: manifest, cutOffset: raw.length }
+  } else if (!check.damage && typeof manifest !== 'string' && manifest.last_sequence !== check.lastSequence) {
+    const reason = `manifest says the last sequence is ${manifest.last_sequence}, the file holds ${check.lastSequence}`
+    check.damage = { kind: 'corrupt', offset: 0, reason, cutOffset: raw.length }
+  }
+  return check
+}
+
+function fromScan(
+  segmentNumber: number,
+  name: string,
+  sealed: boolean,
+  bytes: number,
+  scan: SegmentScan,
+  manifest: SegmentManifest | null,
+): SegmentCheck {
+  return {
+    segmentNumber,
+    name,
+    sealed,
+    firstSequence: scan.header?.firstSequence ?? null,
+    lastSequence: scan.header ? (scan.lastSequence ?? scan.header.firstSequence - 1) : null,
+    records: scan.records,
+    bytes,
+    validEnd: scan.validEnd,
+    createdAtMs: scan.header?.createdAtMs ?? 0,
+    lastPayload: scan.lastPayload,
+    lastEventId: null,
+    damage: scan.damage,
+    manifest,
+  }
+}
+
+function fromManifest(
+  segmentNumber: number,
+  name: string,
+  bytes: number,
+  manifest: SegmentManifest,
+): SegmentCheck {
+  return {
+    segmentNumber,
+    name,
+    sealed: true,
+    firstSequence: manifest.first_sequence,
+    lastSequence: manifest.last_sequence,
+    records: manifest.records,
+    bytes,
+    validEnd: manifest.raw_bytes,
+    createdAtMs: Date.parse(manifest.sealed_at),
+    lastPayload: null,
+    lastEventId: manifest.records > 0 ? manifest.last_event_id : null,
+    damage: null,
+    manifest,
+  }
+}
+
+function emptyCheck(segmentNumber: number, name: string, bytes: number): SegmentCheck {
+  return {
+    segmentNumber,
+    name,
+    sealed: true,
+    firstSequence: null,
+    lastSequence: null,
+    records: 0,
+    bytes,
+    validEnd: 0,
+    createdAtMs: 0,
+    lastPayload: null,
+    lastEventId: null,
+    damage: null,
+    manifest: null,
+  }
+}

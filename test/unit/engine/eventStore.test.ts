@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { readdirSync } from 'node:fs'
+import { EventStore } from '../../../src/main/engine/eventStore'
+import { tempDir } from '../../support/tempDir'
+
+const event = (i: number) => ({ event_type: 'agent_heartbeat', aggregate_id: `agent-${i % 3}`, data: { i } })
+
+describe('EventStore', () => {
+  it('stores events with contiguous sequences and reads them back after reopening', async () => {
+    const dir = `${tempDir()}/store`
+    const store = await EventStore.open(dir, { create: true, nodeId: 'node_a_1' })
+    const results = await Promise.all([1, 2, 3].map((i) => store.append(event(i))))
+    expect(results.map((r) => r.sequence)).toEqual([1, 2, 3])
+    await store.close()
+    const again = await EventStore.open(dir)
+    const { events } = await again.query({ limit: 10 })
+    expect(events.map((e) => e.data)).toEqual([{ i: 1 }, { i: 2 }, { i: 3 }])
+    expect((await again.append(event(4))).sequence).toBe(4)
+    await again.close()
+  })
+
+  it('rotation many times then restart keeps every event and the sequence', async () => {
+    const dir = `${tempDir()}/store`
+    const store = await EventStore.open(dir, { create: true, segmentBytesMax: 4096 })
+    for (let i = 1; i <= 300; i++) await store.append(event(i))
+    await store.idle()
+    await store.close()
+    const files = readdirSync(dir)
+    expect(files.filter((f) => f.endsWith('.log.gz')).length).toBeGreaterThan(5)
+    const again = await EventStore.open(dir, { segmentBytesMax: 4096 })
+    expect(again.inspect().event_count).toBe(300)
+    expect((await again.append(event(301))).sequence).toBe(301)
+    const seen: number[] = []
+    await again.readAll((e) => seen.push(e.sequence))
+    expect(seen).toEqual(Array.from({ length: 301 }, (_, i) => i + 1))
+    await again.close()
+    const verify = await EventStore.verify(dir)
+    expect(verify.ok).toBe(true)
+  })
+})
