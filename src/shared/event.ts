@@ -4,7 +4,8 @@
  */
 
 /** JSON-compatible values: what `data` and `metadata` may hold. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
 
 /** EventInput is what a client appends: only `event_type` and `aggregate_id` are required. */
 export interface EventInput {

@@ -27,9 +27,10 @@ export async function appendCommand(args: string[], io: CliIo): Promise<number> 
   })
   try {
     const inFlight: Promise<AppendResult>[] = []
-    const acknowledgeOldest = async () => writeLine(io.stdout, JSON.stringify(await inFlight.shift()!))
+    const acknowledgeOldest = async () =>
+      writeLine(io.stdout, JSON.stringify(await inFlight.shift()!))
     let lineNumber = 0
-    let failure: unknown = null
+    let failure: Error | null = null
     for await (const line of createInterface({ input: io.stdin, crlfDelay: Infinity })) {
       lineNumber++
       if (line.trim() === '') continue
@@ -39,7 +40,7 @@ export async function appendCommand(args: string[], io: CliIo): Promise<number> 
         pending.catch(() => undefined)
         inFlight.push(pending)
       } catch (error) {
-        failure = error
+        failure = error as Error
         break
       }
       if (inFlight.length >= APPEND_IN_FLIGHT_MAX) await acknowledgeOldest()
@@ -58,7 +59,10 @@ function submitLine(store: EventStore, line: string, lineNumber: number): Promis
   try {
     input = JSON.parse(line)
   } catch (error) {
-    throw new ValidationError(`line ${lineNumber}`, `is not valid JSON: ${(error as Error).message}`)
+    throw new ValidationError(
+      `line ${lineNumber}`,
+      `is not valid JSON: ${(error as Error).message}`,
+    )
   }
   try {
     const { results, durable } = store.submit([input], 'event')

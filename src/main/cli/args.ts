@@ -7,7 +7,10 @@ type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolea
 export function parseCommand<T extends OptionSpec>(
   args: string[],
   options: T,
-): { dir: string; values: ReturnType<typeof parseArgs<{ options: T; allowPositionals: true }>>['values'] } {
+): {
+  dir: string
+  values: ReturnType<typeof parseArgs<{ options: T; allowPositionals: true }>>['values']
+} {
   let parsed
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true })
@@ -21,7 +24,11 @@ export function parseCommand<T extends OptionSpec>(
 }
 
 /** integerOption parses a whole-number option, naming the option when it is not one. */
-export function integerOption(value: string | undefined, name: string, min = 0): number | undefined {
+export function integerOption(
+  value: string | undefined,
+  name: string,
+  min = 0,
+): number | undefined {
   if (value === undefined) return undefined
   if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
     throw new UsageError(`--${name} must be a whole number of at least ${min}, got "${value}"`)

@@ -1,7 +1,11 @@
 import { main } from './main'
 
 // The `lighthouse-store` command. Plain Node: nothing here may load Electron.
-main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
+main(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+}).then(
   (code) => {
     process.exitCode = code
   },

@@ -34,17 +34,37 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS[name]
   const json = args.includes('--json')
-  if (!command) return fail(io, json, 'validation', `Unknown command "${name}". Run \`lighthouse-store --help\`.`, EXIT.usage)
+  if (!command)
+    return fail(
+      io,
+      json,
+      'validation',
+      `Unknown command "${name}". Run \`lighthouse-store --help\`.`,
+      EXIT.usage,
+    )
   try {
     return await command(args, io)
   } catch (error) {
     if (error instanceof UsageError) {
-      return fail(io, json, 'validation', `${capitalize(error.message)}. Run \`lighthouse-store --help\`.`, EXIT.usage)
+      return fail(
+        io,
+        json,
+        'validation',
+        `${capitalize(error.message)}. Run \`lighthouse-store --help\`.`,
+        EXIT.usage,
+      )
     }
-    if (error instanceof StoreError) return fail(io, json, error.code, error.message, exitCodeFor(error.code))
+    if (error instanceof StoreError)
+      return fail(io, json, error.code, error.message, exitCodeFor(error.code))
     const message = error instanceof Error ? error.message : String(error)
     const io_ = typeof error === 'object' && error !== null && 'code' in error
-    return fail(io, json, io_ ? 'io_error' : 'internal', `Could not complete "${name}": ${message}`, EXIT.notAStoreOrIo)
+    return fail(
+      io,
+      json,
+      io_ ? 'io_error' : 'internal',
+      `Could not complete "${name}": ${message}`,
+      EXIT.notAStoreOrIo,
+    )
   }
 }
 

@@ -52,7 +52,12 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
   if (values.json) await writeLine(io.stdout, JSON.stringify(report))
   else for (const file of report.files) await writeLine(io.stdout, describeFile(file))
   if (!values.json) {
-    await writeLine(io.stdout, report.ok ? 'Store is intact.' : 'Damage found: run `lighthouse-store recover DIR` to repair.')
+    await writeLine(
+      io.stdout,
+      report.ok
+        ? 'Store is intact.'
+        : 'Damage found: run `lighthouse-store recover DIR` to repair.',
+    )
   }
   return report.ok ? EXIT.ok : EXIT.damage
 }
@@ -67,11 +72,14 @@ export async function recoverCommand(args: string[], io: CliIo): Promise<number>
 
 function describeInspect(dir: string, report: InspectReport): string {
   const range =
-    report.first_sequence === null ? 'no events' : `sequences ${report.first_sequence}-${report.last_sequence}`
+    report.first_sequence === null
+      ? 'no events'
+      : `sequences ${report.first_sequence}-${report.last_sequence}`
   const lines = [
     `${dir}: ${report.mode}, ${report.event_count} events (${range}), ${report.bytes} bytes in ${report.segments.length} segments`,
     ...report.segments.map(
-      (s) => `  ${s.name}  ${s.sealed ? 'sealed' : 'active'}  ${s.records} events  ${s.bytes} bytes`,
+      (s) =>
+        `  ${s.name}  ${s.sealed ? 'sealed' : 'active'}  ${s.records} events  ${s.bytes} bytes`,
     ),
   ]
   if (report.reason) lines.push(`  reason: ${report.reason}`)
@@ -79,16 +87,22 @@ function describeInspect(dir: string, report: InspectReport): string {
 }
 
 function describeFile(file: FileReport): string {
-  const range = file.first_sequence === null ? '' : ` (sequences ${file.first_sequence}-${file.last_sequence})`
+  const range =
+    file.first_sequence === null ? '' : ` (sequences ${file.first_sequence}-${file.last_sequence})`
   const problems = file.problems.map((p) => `\n    at byte ${p.offset}: ${p.reason}`).join('')
   return `${file.status.padEnd(7)} ${file.name}: ${file.records} events${range}${problems}`
 }
 
 function describeRecovery(report: RecoveryReport): string {
   const actions = report.actions.map(
-    (a) => `  ${a.kind} ${a.file}${a.offset === null ? '' : ` at byte ${a.offset}`} (${a.bytes} bytes): ${a.reason}${a.saved_as ? `; saved as ${a.saved_as}` : ''}`,
+    (a) =>
+      `  ${a.kind} ${a.file}${a.offset === null ? '' : ` at byte ${a.offset}`} (${a.bytes} bytes): ${a.reason}${a.saved_as ? `; saved as ${a.saved_as}` : ''}`,
   )
-  const head = report.ok ? 'Recovery finished: the store is intact and writable.' : 'Recovery could not repair everything:'
+  const head = report.ok
+    ? 'Recovery finished: the store is intact and writable.'
+    : 'Recovery could not repair everything:'
   const problems = report.problems.map((p) => `  ${p.file}: ${p.reason}`)
-  return [head, ...(actions.length > 0 ? actions : ['  nothing needed repair']), ...problems].join('\n')
+  return [head, ...(actions.length > 0 ? actions : ['  nothing needed repair']), ...problems].join(
+    '\n',
+  )
 }

@@ -60,7 +60,11 @@ export async function analyzeStore(
   for (const name of names) {
     const parsed = parseSegmentFileName(name)
     if (!parsed) continue
-    const files = byNumber.get(parsed.segmentNumber) ?? { log: false, sealed: false, manifest: false }
+    const files = byNumber.get(parsed.segmentNumber) ?? {
+      log: false,
+      sealed: false,
+      manifest: false,
+    }
     files[parsed.kind] = true
     byNumber.set(parsed.segmentNumber, files)
   }
@@ -75,7 +79,10 @@ export async function analyzeStore(
       if (files.sealed) leftovers.push(sealedName(number))
       if (files.manifest) leftovers.push(manifestName(number))
       const known = options.knownLog ? await options.knownLog(number) : null
-      segments.push(known ?? (await checkLog(fs, dir, number, { ...check, mayHaveTornTail: number === newest })))
+      segments.push(
+        known ??
+          (await checkLog(fs, dir, number, { ...check, mayHaveTornTail: number === newest })),
+      )
     } else {
       segments.push(await checkSealed(fs, dir, number, { ...check, mayHaveTornTail: false }))
     }
@@ -96,7 +103,10 @@ export async function analyzeStore(
 }
 
 /** account walks the segments in order and checks that sequences continue from 1. */
-function account(segments: SegmentCheck[], writerActive: boolean): Pick<StoreAnalysis, 'files' | 'problems'> {
+function account(
+  segments: SegmentCheck[],
+  writerActive: boolean,
+): Pick<StoreAnalysis, 'files' | 'problems'> {
   const files: FileReport[] = []
   const problems: StoreProblem[] = []
   let expected = 1
@@ -106,7 +116,14 @@ function account(segments: SegmentCheck[], writerActive: boolean): Pick<StoreAna
     if (first !== null && first > expected && !segment.damage) {
       const name = `(missing) sequences ${expected}-${first - 1}`
       const reason = `events ${expected} to ${first - 1} are missing: no segment holds them`
-      files.push({ name, status: 'missing', records: 0, first_sequence: expected, last_sequence: first - 1, problems: [{ offset: 0, reason }] })
+      files.push({
+        name,
+        status: 'missing',
+        records: 0,
+        first_sequence: expected,
+        last_sequence: first - 1,
+        problems: [{ offset: 0, reason }],
+      })
       problems.push({ kind: 'missing', file: name, offset: 0, reason, segmentIndex: index })
     } else if (first !== null && first < expected && !segment.damage) {
       segment.damage = {
@@ -123,12 +140,19 @@ function account(segments: SegmentCheck[], writerActive: boolean): Pick<StoreAna
       name: segment.name,
       status,
       records: segment.records,
-      first_sequence: segment.records > 0 ? (segment.lastSequence ?? 0) - segment.records + 1 : null,
+      first_sequence:
+        segment.records > 0 ? (segment.lastSequence ?? 0) - segment.records + 1 : null,
       last_sequence: segment.records > 0 ? segment.lastSequence : null,
       problems: damage && !ignoredTail ? [{ offset: damage.offset, reason: damage.reason }] : [],
     })
     if (damage && !ignoredTail) {
-      problems.push({ kind: damage.kind, file: segment.name, offset: damage.offset, reason: damage.reason, segmentIndex: index })
+      problems.push({
+        kind: damage.kind,
+        file: segment.name,
+        offset: damage.offset,
+        reason: damage.reason,
+        segmentIndex: index,
+      })
     }
     // After damage the segment's true end is unknown; the next segment's start is the authority.
     expected =

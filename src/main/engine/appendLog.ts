@@ -84,12 +84,16 @@ export class AppendLog {
     const bytes = records.reduce((sum, record) => sum + record.length, 0)
     if (this.queuedEvents + records.length > APPEND_QUEUE_EVENTS_MAX) {
       return Promise.reject(
-        overloaded(`${this.queuedEvents} events are waiting (APPEND_QUEUE_EVENTS_MAX ${APPEND_QUEUE_EVENTS_MAX})`),
+        overloaded(
+          `${this.queuedEvents} events are waiting (APPEND_QUEUE_EVENTS_MAX ${APPEND_QUEUE_EVENTS_MAX})`,
+        ),
       )
     }
     if (this.queuedBytes + bytes > APPEND_QUEUE_BYTES_MAX) {
       return Promise.reject(
-        overloaded(`${this.queuedBytes} bytes are waiting (APPEND_QUEUE_BYTES_MAX ${APPEND_QUEUE_BYTES_MAX})`),
+        overloaded(
+          `${this.queuedBytes} bytes are waiting (APPEND_QUEUE_BYTES_MAX ${APPEND_QUEUE_BYTES_MAX})`,
+        ),
       )
     }
     this.nextSequence += records.length
@@ -153,7 +157,10 @@ export class AppendLog {
       }
       await this.writeDurably(pending, pendingBytes)
     } catch (error) {
-      this.fail(error, group.filter((entry) => !entry.durable))
+      this.fail(
+        error,
+        group.filter((entry) => !entry.durable),
+      )
     }
   }
 
@@ -194,7 +201,14 @@ export class AppendLog {
     await handle.datasync()
     await fs.syncDir(dir)
     const previous = this.active
-    this.active = { segmentNumber, handle, size: SEGMENT_HEADER_BYTES, firstSequence, records: 0, createdAtMs }
+    this.active = {
+      segmentNumber,
+      handle,
+      size: SEGMENT_HEADER_BYTES,
+      firstSequence,
+      records: 0,
+      createdAtMs,
+    }
     await previous.handle.close()
     this.options.onRotated(previous, this.active)
   }

@@ -24,7 +24,8 @@ export function bufferSource(bytes: Buffer): ByteSource {
 export function fileSource(handle: FileHandle, size: number): ByteSource {
   return {
     size,
-    read: (position, length) => readRange(handle, position, Math.max(0, Math.min(length, size - position))),
+    read: (position, length) =>
+      readRange(handle, position, Math.max(0, Math.min(length, size - position))),
     close: () => handle.close(),
   }
 }

@@ -11,7 +11,11 @@ import { ValidationError } from './errors'
  */
 const packr = new Packr({ useRecords: false, moreTypes: false, bundleStrings: false })
 
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+])
 
 const INPUT_FIELDS: ReadonlySet<string> = new Set([
   'event_type',
@@ -45,7 +49,9 @@ export function buildEvent(input: unknown, assigned: Assigned, prefix = ''): Sto
   for (const key of Object.keys(input)) {
     if (!INPUT_FIELDS.has(key)) {
       const hint =
-        key === 'event_id' || key === 'sequence' ? ' (the store assigns it)' : ' (not an event field)'
+        key === 'event_id' || key === 'sequence'
+          ? ' (the store assigns it)'
+          : ' (not an event field)'
       throw new ValidationError(field(key), `is not allowed${hint}`)
     }
   }
@@ -55,7 +61,11 @@ export function buildEvent(input: unknown, assigned: Assigned, prefix = ''): Sto
     sequence: assigned.sequence,
     event_type: idField(event.event_type, field('event_type'), true) as string,
     aggregate_id: idField(event.aggregate_id, field('aggregate_id'), true) as string,
-    aggregate_type: idField(event.aggregate_type ?? 'unknown', field('aggregate_type'), true) as string,
+    aggregate_type: idField(
+      event.aggregate_type ?? 'unknown',
+      field('aggregate_type'),
+      true,
+    ) as string,
     timestamp: timestampField(event.timestamp, assigned.appendedAtMs, field('timestamp')),
     correlation_id: idField(event.correlation_id ?? null, field('correlation_id'), false),
     causation_id: idField(event.causation_id ?? null, field('causation_id'), false),
@@ -151,7 +161,10 @@ function checkJson(value: unknown, field: string, depth: number): void {
     return
   }
   if (!isPlainObject(value)) {
-    throw new ValidationError(field, 'must hold only JSON values (objects, arrays, strings, numbers, booleans, null)')
+    throw new ValidationError(
+      field,
+      'must hold only JSON values (objects, arrays, strings, numbers, booleans, null)',
+    )
   }
   // JSON.parse makes "__proto__" an own property, so Object.keys lists it and it is refused.
   for (const key of Object.keys(value)) {

@@ -17,7 +17,10 @@ export interface CompiledQuery {
 export function compileQuery(query: EventQuery): CompiledQuery {
   const limit = query.limit ?? QUERY_LIMIT_DEFAULT
   if (!Number.isInteger(limit) || limit < QUERY_LIMIT_MIN || limit > QUERY_LIMIT_MAX) {
-    throw new ValidationError('limit', `must be an integer from ${QUERY_LIMIT_MIN} to ${QUERY_LIMIT_MAX}`)
+    throw new ValidationError(
+      'limit',
+      `must be an integer from ${QUERY_LIMIT_MIN} to ${QUERY_LIMIT_MAX}`,
+    )
   }
   const after = sequenceBound(query.after_sequence, 'after_sequence') ?? 0
   const before = sequenceBound(query.before_sequence, 'before_sequence') ?? Number.MAX_SAFE_INTEGER
@@ -34,7 +37,8 @@ export function compileQuery(query: EventQuery): CompiledQuery {
   for (const [field, set] of Object.entries(sets) as [keyof typeof sets, Set<string> | null][]) {
     if (set) tests.push((event) => set.has(event[field] as string))
   }
-  if (query.correlation_id !== undefined) tests.push((e) => e.correlation_id === query.correlation_id)
+  if (query.correlation_id !== undefined)
+    tests.push((e) => e.correlation_id === query.correlation_id)
   if (query.causation_id !== undefined) tests.push((e) => e.causation_id === query.causation_id)
   if (afterTime !== null) tests.push((e) => Date.parse(e.timestamp) > afterTime)
   if (beforeTime !== null) tests.push((e) => Date.parse(e.timestamp) < beforeTime)

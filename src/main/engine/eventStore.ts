@@ -99,20 +99,31 @@ export class EventStore {
         rawBytes: s.validEnd,
       }))
     if (analysis.problems.length > 0) {
-      this.reasonValue = analysis.problems.map((p) => `${p.file} at byte ${p.offset}: ${p.reason}`).join('; ')
+      this.reasonValue = analysis.problems
+        .map((p) => `${p.file} at byte ${p.offset}: ${p.reason}`)
+        .join('; ')
     }
   }
 
   static async open(dir: string, options: WriterOptions = {}): Promise<EventStore> {
     const fs = options.fs ?? nodeFileSystem
     const nowMs = options.nowMs ?? Date.now
-    const nodeId = validateNodeId(options.nodeId ?? defaultNodeId(options.hostname ?? os.hostname()))
+    const nodeId = validateNodeId(
+      options.nodeId ?? defaultNodeId(options.hostname ?? os.hostname()),
+    )
     const access = options.access ?? 'write'
     const identity =
       options.create && access === 'write' && !(await hasEntries(fs, dir))
         ? await createStoreDirectory(fs, dir, nowMs)
         : await readIdentity(fs, dir)
-    const ctx: Context = { fs, dir, identity, storeId: Buffer.from(identity.store_id, 'hex'), nowMs, nodeId }
+    const ctx: Context = {
+      fs,
+      dir,
+      identity,
+      storeId: Buffer.from(identity.store_id, 'hex'),
+      nowMs,
+      nodeId,
+    }
     if (access === 'read') return EventStore.openReader(ctx, options)
     await acquireLock(fs, dir, {
       pid: options.pid ?? process.pid,
@@ -135,7 +146,12 @@ export class EventStore {
    * intact prefix of the log (quarantining the rest), writes a report and returns it.
    */
   static async recover(dir: string, options: OpenOptions = {}): Promise<RecoveryReport> {
-    const store = await EventStore.open(dir, { ...options, access: 'write', create: false, repair: true })
+    const store = await EventStore.open(dir, {
+      ...options,
+      access: 'write',
+      create: false,
+      repair: true,
+    })
     const report = store.openReport!
     await store.close()
     return report
@@ -180,7 +196,13 @@ export class EventStore {
     let analysis = await analyze()
     // The marker describes the state at the last clean close; remove it before any write.
     await removeCleanMarker(ctx.fs, ctx.dir)
-    const repairCtx: RepairContext = { fs: ctx.fs, dir: ctx.dir, storeId: ctx.storeId, nowMs: ctx.nowMs, actions: [] }
+    const repairCtx: RepairContext = {
+      fs: ctx.fs,
+      dir: ctx.dir,
+      storeId: ctx.storeId,
+      nowMs: ctx.nowMs,
+      actions: [],
+    }
     await removeLeftovers(repairCtx, analysis.leftovers)
     const first = analysis.problems[0]
     if (first && (repair || (first.kind === 'torn' && analysis.problems.length === 1))) {
@@ -213,7 +235,10 @@ export class EventStore {
   ): Promise<{ log: AppendLog; bind: (store: EventStore) => void }> {
     const segmentBytesMax = options.segmentBytesMax ?? SEGMENT_BYTES_DEFAULT
     if (!Number.isSafeInteger(segmentBytesMax) || segmentBytesMax < SEGMENT_BYTES_MIN) {
-      throw new ValidationError('segment_bytes', `must be a whole number of at least ${SEGMENT_BYTES_MIN} (SEGMENT_BYTES_MIN)`)
+      throw new ValidationError(
+        'segment_bytes',
+        `must be a whole number of at least ${SEGMENT_BYTES_MIN} (SEGMENT_BYTES_MIN)`,
+      )
     }
     const newest = analysis.segments.at(-1)
     const lastSequence = newest?.lastSequence ?? 0
@@ -233,12 +258,24 @@ export class EventStore {
     } else {
       const segmentNumber = ++segmentNumberMax
       const createdAtMs = ctx.nowMs()
-      const header = encodeSegmentHeader({ segmentNumber, firstSequence: lastSequence + 1, createdAtMs, storeId: ctx.storeId })
+      const header = encodeSegmentHeader({
+        segmentNumber,
+        firstSequence: lastSequence + 1,
+        createdAtMs,
+        storeId: ctx.storeId,
+      })
       const handle = await ctx.fs.create(`${ctx.dir}/${segmentLogName(segmentNumber)}`)
       await handle.write([header], 0)
       await handle.datasync()
       await ctx.fs.syncDir(ctx.dir)
-      active = { segmentNumber, handle, size: SEGMENT_HEADER_BYTES, firstSequence: lastSequence + 1, records: 0, createdAtMs }
+      active = {
+        segmentNumber,
+        handle,
+        size: SEGMENT_HEADER_BYTES,
+        firstSequence: lastSequence + 1,
+        records: 0,
+        createdAtMs,
+      }
       created = infoOf(active)
     }
     let store: EventStore | null = null
@@ -318,7 +355,12 @@ export class EventStore {
       const name = field === 'event' ? '' : `${field}[${i}]`
       const event = buildEvent(inputs[i], { sequence, eventId, appendedAtMs: ms }, name)
       const payload = encodeEvent(event, name || 'event')
-      const header = { sequence, batchIndex: i, batchCount: inputs.length, payloadLength: payload.length }
+      const header = {
+        sequence,
+        batchIndex: i,
+        batchCount: inputs.length,
+        payloadLength: payload.length,
+      }
       records.push(encodeRecord(header, payload))
       bytes += payload.length
       results.push({ sequence, event_id: eventId })
@@ -333,9 +375,17 @@ export class EventStore {
   private writableLog(): AppendLog {
     if (this.closed) throw new StoreError('store_closed', 'The store is closed.')
     if (this.log && this.modeValue === 'writable') return this.log
-    const code = this.modeValue === 'failed' ? 'store_failed' : this.modeValue === 'needs_recovery' ? 'needs_recovery' : 'read_only'
+    const code =
+      this.modeValue === 'failed'
+        ? 'store_failed'
+        : this.modeValue === 'needs_recovery'
+          ? 'needs_recovery'
+          : 'read_only'
     const why = this.reasonValue ? ` (${this.reasonValue})` : ''
-    throw new StoreError(code, `The store is ${this.modeValue.replace('_', ' ')} and refuses appends${why}.`)
+    throw new StoreError(
+      code,
+      `The store is ${this.modeValue.replace('_', ' ')} and refuses appends${why}.`,
+    )
   }
 
   /** query scans the segments that can hold matches and returns one page. */
@@ -343,7 +393,12 @@ export class EventStore {
     const compiled = compileQuery(query)
     const wanted = compiled.limit + 1
     const segments = this.segments
-      .filter((s) => s.records > 0 && s.lastSequence >= compiled.fromSequence && s.firstSequence <= compiled.toSequence)
+      .filter(
+        (s) =>
+          s.records > 0 &&
+          s.lastSequence >= compiled.fromSequence &&
+          s.firstSequence <= compiled.toSequence,
+      )
       .map((s) => ({ ...s }))
     if (compiled.descending) segments.reverse()
     const events: StoredEvent[] = []
@@ -403,7 +458,14 @@ export class EventStore {
       await this.sealing
       if (this.modeValue === 'writable') {
         const { fs, dir, nodeId } = this.ctx
-        await writeCleanMarker(fs, dir, this.log.segment, this.segments.at(-1)!, this.clock.last, nodeId)
+        await writeCleanMarker(
+          fs,
+          dir,
+          this.log.segment,
+          this.segments.at(-1)!,
+          this.clock.last,
+          nodeId,
+        )
       }
     }
     if (this.holdsLock) await releaseLock(this.ctx.fs, this.ctx.dir)
@@ -438,13 +500,25 @@ export class EventStore {
   private scheduleSeal(segmentNumber: number): void {
     this.sealing = this.sealing.then(async () => {
       try {
-        const manifest = await sealSegment(this.ctx.fs, this.ctx.dir, segmentNumber, this.ctx.storeId, this.ctx.nowMs)
+        const manifest = await sealSegment(
+          this.ctx.fs,
+          this.ctx.dir,
+          segmentNumber,
+          this.ctx.storeId,
+          this.ctx.nowMs,
+        )
         const info = this.segments.find((s) => s.segmentNumber === segmentNumber)
-        if (info) Object.assign(info, { sealed: true, name: sealedName(segmentNumber), bytes: manifest.gz_bytes })
+        if (info)
+          Object.assign(info, {
+            sealed: true,
+            name: sealedName(segmentNumber),
+            bytes: manifest.gz_bytes,
+          })
       } catch (error) {
         // The raw segment is still there and intact unless the error says otherwise.
         if (error instanceof CorruptionError) this.setMode('needs_recovery', error.message)
-        else this.reasonValue = `sealing ${segmentLogName(segmentNumber)} failed: ${(error as Error).message}`
+        else
+          this.reasonValue = `sealing ${segmentLogName(segmentNumber)} failed: ${(error as Error).message}`
       }
     })
   }

@@ -82,7 +82,11 @@ export function readRecord(
   return { kind: 'record', header, payload, end }
 }
 
-function readHeader(buffer: Buffer, offset: number, payloadLengthMax: number): RecordHeader | string {
+function readHeader(
+  buffer: Buffer,
+  offset: number,
+  payloadLengthMax: number,
+): RecordHeader | string {
   if (buffer.readUInt32BE(offset) !== RECORD_MAGIC) return 'bad record magic'
   const stored = buffer.readUInt32BE(offset + HEADER_CHECKED_BYTES)
   if (crc32c(buffer, offset, offset + HEADER_CHECKED_BYTES) !== stored) {
@@ -95,8 +99,7 @@ function readHeader(buffer: Buffer, offset: number, payloadLengthMax: number): R
     return `record length ${payloadLength} exceeds the limit of ${payloadLengthMax} bytes`
   }
   const batchCount = buffer.readUInt32BE(offset + 12)
-  const sequence =
-    buffer.readUInt32BE(offset + 16) * TWO_POW_32 + buffer.readUInt32BE(offset + 20)
+  const sequence = buffer.readUInt32BE(offset + 16) * TWO_POW_32 + buffer.readUInt32BE(offset + 20)
   const batchIndex = buffer.readUInt32BE(offset + 24)
   if (batchCount === 0 || batchIndex >= batchCount) {
     return `batch position ${batchIndex} of ${batchCount} is impossible`

@@ -39,7 +39,10 @@ export async function walkRecords(
       const offset = windowStart + at
       const have = window.length - at
       if (offset + have >= source.size) return { kind: 'incomplete', offset }
-      const more = await source.read(offset + have, Math.max(READ_CHUNK_BYTES, read.needBytes - have))
+      const more = await source.read(
+        offset + have,
+        Math.max(READ_CHUNK_BYTES, read.needBytes - have),
+      )
       if (more.length === 0) return { kind: 'incomplete', offset }
       window = Buffer.concat([window.subarray(at), more])
       windowStart = offset
@@ -61,7 +64,10 @@ export async function walkRecords(
  * findValidRecordAfter looks for any intact record (valid header checksum and SHA-256)
  * starting after `offset`. Finding one means the damage at `offset` is not a torn tail.
  */
-export async function findValidRecordAfter(source: ByteSource, offset: number): Promise<number | null> {
+export async function findValidRecordAfter(
+  source: ByteSource,
+  offset: number,
+): Promise<number | null> {
   const rest = await source.read(offset + 1, source.size - offset - 1)
   const magic = Buffer.from('LHEV', 'ascii')
   for (let at = rest.indexOf(magic); at >= 0; at = rest.indexOf(magic, at + 1)) {

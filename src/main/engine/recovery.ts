@@ -32,10 +32,14 @@ export async function repairFrom(
   problem: StoreProblem,
 ): Promise<void> {
   const stamp = fileStamp(ctx.nowMs())
-  let nextNumber = analysis.segmentNumberMax + 1
   const index = problem.segmentIndex
   for (const later of analysis.segments.slice(index + 1).reverse()) {
-    await quarantineSegment(ctx, later, stamp, `follows damage in ${problem.file}: ${problem.reason}`)
+    await quarantineSegment(
+      ctx,
+      later,
+      stamp,
+      `follows damage in ${problem.file}: ${problem.reason}`,
+    )
   }
   const segment = analysis.segments[index]!
   if (problem.kind === 'missing') {
@@ -45,7 +49,7 @@ export async function repairFrom(
   } else if (!segment.sealed) {
     await quarantineSegment(ctx, segment, stamp, problem.reason)
   } else {
-    await salvageSealed(ctx, segment, nextNumber++, problem.reason, stamp)
+    await salvageSealed(ctx, segment, analysis.segmentNumberMax + 1, problem.reason, stamp)
   }
 }
 
@@ -63,10 +67,22 @@ async function cutLogTail(
     const tail = await readRange(handle, offset, size - offset)
     const savedAs = `${QUARANTINE_DIR}/${stamp}-${segment.name}.from-${offset}.bin`
     await ensureQuarantine(ctx)
-    await writeFileDurably(ctx.fs, `${ctx.dir}/${QUARANTINE_DIR}`, savedAs.slice(QUARANTINE_DIR.length + 1), tail)
+    await writeFileDurably(
+      ctx.fs,
+      `${ctx.dir}/${QUARANTINE_DIR}`,
+      savedAs.slice(QUARANTINE_DIR.length + 1),
+      tail,
+    )
     await handle.truncate(offset)
     await handle.datasync()
-    ctx.actions.push({ kind: 'truncated', file: segment.name, offset, bytes: tail.length, reason, saved_as: savedAs })
+    ctx.actions.push({
+      kind: 'truncated',
+      file: segment.name,
+      offset,
+      bytes: tail.length,
+      reason,
+      saved_as: savedAs,
+    })
   } finally {
     await handle.close()
   }
@@ -79,13 +95,22 @@ async function quarantineSegment(
   reason: string,
 ): Promise<void> {
   await ensureQuarantine(ctx)
-  const names = segment.sealed ? [segment.name, manifestName(segment.segmentNumber)] : [segment.name]
+  const names = segment.sealed
+    ? [segment.name, manifestName(segment.segmentNumber)]
+    : [segment.name]
   for (const name of names) {
     const bytes = await ctx.fs.size(`${ctx.dir}/${name}`)
     if (bytes === null) continue
     const savedAs = `${QUARANTINE_DIR}/${stamp}-${name}`
     await ctx.fs.rename(`${ctx.dir}/${name}`, `${ctx.dir}/${savedAs}`)
-    ctx.actions.push({ kind: 'quarantined', file: name, offset: null, bytes, reason, saved_as: savedAs })
+    ctx.actions.push({
+      kind: 'quarantined',
+      file: name,
+      offset: null,
+      bytes,
+      reason,
+      saved_as: savedAs,
+    })
   }
   await ctx.fs.syncDir(`${ctx.dir}/${QUARANTINE_DIR}`)
   await ctx.fs.syncDir(ctx.dir)

@@ -53,7 +53,7 @@ export async function sealSegment(
     gzOffset += member.length
   }
   const gz = Buffer.concat(members)
-  const first = scan.firstSequence ?? (scan.header?.firstSequence ?? 1)
+  const first = scan.firstSequence ?? scan.header?.firstSequence ?? 1
   const manifest: SegmentManifest = {
     format: 'lighthouse-segment-manifest',
     version: 1,

@@ -99,10 +99,21 @@ export async function checkSealed(
     mayHaveTornTail: false,
     expectedFirstSequence: null,
   })
-  const check = fromScan(segmentNumber, name, true, size, scan, typeof manifest === 'string' ? null : manifest)
+  const check = fromScan(
+    segmentNumber,
+    name,
+    true,
+    size,
+    scan,
+    typeof manifest === 'string' ? null : manifest,
+  )
   if (!check.damage && typeof manifest === 'string') {
     check.damage = { kind: 'corrupt', offset: 0, reason: manifest, cutOffset: raw.length }
-  } else if (!check.damage && typeof manifest !== 'string' && manifest.last_sequence !== check.lastSequence) {
+  } else if (
+    !check.damage &&
+    typeof manifest !== 'string' &&
+    manifest.last_sequence !== check.lastSequence
+  ) {
     const reason = `manifest says the last sequence is ${manifest.last_sequence}, the file holds ${check.lastSequence}`
     check.damage = { kind: 'corrupt', offset: 0, reason, cutOffset: raw.length }
   }

@@ -49,7 +49,12 @@ export async function scanSegment(source: ByteSource, options: ScanOptions): Pro
   if (typeof header === 'string') {
     // A crash while the segment was being created leaves a short or empty header.
     const unfinished = options.mayHaveTornTail && source.size < SEGMENT_HEADER_BYTES
-    return emptyScan(null, { kind: unfinished ? 'torn' : 'corrupt', offset: 0, reason: header, cutOffset: 0 })
+    return emptyScan(null, {
+      kind: unfinished ? 'torn' : 'corrupt',
+      offset: 0,
+      reason: header,
+      cutOffset: 0,
+    })
   }
   if (options.storeId && !header.storeId.equals(options.storeId)) {
     return emptyScan(header, {
@@ -59,7 +64,10 @@ export async function scanSegment(source: ByteSource, options: ScanOptions): Pro
       cutOffset: 0,
     })
   }
-  if (options.expectedFirstSequence !== null && header.firstSequence !== options.expectedFirstSequence) {
+  if (
+    options.expectedFirstSequence !== null &&
+    header.firstSequence !== options.expectedFirstSequence
+  ) {
     return emptyScan(header, {
       kind: 'corrupt',
       offset: 0,

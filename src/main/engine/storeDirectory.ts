@@ -37,8 +37,16 @@ export async function readIdentity(fs: FileSystem, dir: string): Promise<StoreId
   } catch {
     throw new StoreError('not_a_store', `${dir}/${STORE_FILE} is not valid JSON.`)
   }
-  if (parsed.format !== STORE_FORMAT || parsed.version !== 1 || typeof parsed.store_id !== 'string' || !/^[0-9a-f]{32}$/.test(parsed.store_id)) {
-    throw new StoreError('not_a_store', `${dir}/${STORE_FILE} does not describe a version 1 Lighthouse store.`)
+  if (
+    parsed.format !== STORE_FORMAT ||
+    parsed.version !== 1 ||
+    typeof parsed.store_id !== 'string' ||
+    !/^[0-9a-f]{32}$/.test(parsed.store_id)
+  ) {
+    throw new StoreError(
+      'not_a_store',
+      `${dir}/${STORE_FILE} does not describe a version 1 Lighthouse store.`,
+    )
   }
   return parsed as StoreIdentity
 }

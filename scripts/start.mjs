@@ -1,0 +1,123 @@
+// `npm start`: build the app, then run it in Electron.
+//
+// The electron package (42 and later) fetches its binary on first launch, and its own
+// `require('electron')` runs that download synchronously with no time limit and ends in a
+// stack trace. So this script checks for the binary itself, runs the installer as a child
+// with a deadline, and on failure prints one sentence saying what to do, then exits 1.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+
+const projectRoot = join(import.meta.dirname, '..')
+const require = createRequire(import.meta.url)
+const downloadTimeoutMsDefault = 300_000
+const reasonCharsMax = 200
+
+/** fail prints one plain sentence on stderr and exits non-zero. */
+function fail(sentence) {
+  process.stderr.write(`${sentence}\n`)
+  process.exit(1)
+}
+
+function build() {
+  const electronViteDir = dirname(require.resolve('electron-vite/package.json'))
+  const result = spawnSync(
+    process.execPath,
+    [join(electronViteDir, 'bin', 'electron-vite.js'), 'build'],
+    { cwd: projectRoot, stdio: 'inherit' },
+  )
+  if (result.status !== 0) {
+    fail(
+      'Lighthouse Store could not start the desktop app: the build failed (see the messages above).',
+    )
+  }
+}
+
+/** installedElectronPath mirrors node_modules/electron/index.js without its download side effect. */
+function installedElectronPath(electronDir) {
+  const pathFile = join(electronDir, 'path.txt')
+  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : undefined
+  const overrideDir = process.env.ELECTRON_OVERRIDE_DIST_PATH
+  const executable =
+    overrideDir !== undefined
+      ? join(overrideDir, relative ?? 'electron')
+      : relative !== undefined
+        ? join(electronDir, 'dist', relative)
+        : undefined
+  return executable !== undefined && existsSync(executable) ? executable : undefined
+}
+
+/** installerFailureReason turns the installer's stack trace into a short clause. */
+function installerFailureReason(result, timeoutMs) {
+  if (result.error?.code === 'ETIMEDOUT') {
+    return `the download did not finish within ${Math.round(timeoutMs / 1000)} s`
+  }
+  if (result.error !== undefined) return result.error.message
+  const firstLine = (result.stderr ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line !== '')
+  const reason = (firstLine ?? `the installer exited with status ${result.status}`)
+    .replace(/^[A-Za-z]*Error:\s*/, '')
+    .replace(/\.$/, '')
+  return reason.length > reasonCharsMax ? `${reason.slice(0, reasonCharsMax)}…` : reason
+}
+
+function downloadElectron(electronDir) {
+  const timeoutMs = Number(
+    process.env.LIGHTHOUSE_ELECTRON_DOWNLOAD_TIMEOUT_MS ?? downloadTimeoutMsDefault,
+  )
+  process.stdout.write('Lighthouse Store: downloading the Electron binary (first launch)...\n')
+  const result = spawnSync(process.execPath, [join(electronDir, 'install.js')], {
+    cwd: electronDir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'inherit', 'pipe'],
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+  })
+  if (result.status === 0 && result.error === undefined) return
+  fail(
+    'Lighthouse Store could not start the desktop app: the Electron binary is not installed ' +
+      `and could not be downloaded (${installerFailureReason(result, timeoutMs)}). ` +
+      'Run `npx install-electron` on a machine with internet access, ' +
+      'or use `lighthouse-store serve DIR` for the browser mode.',
+  )
+}
+
+function electronExecutable() {
+  const electronDir = dirname(require.resolve('electron/package.json'))
+  const installed = installedElectronPath(electronDir)
+  if (installed !== undefined) return installed
+  downloadElectron(electronDir)
+  const downloaded = installedElectronPath(electronDir)
+  if (downloaded !== undefined) return downloaded
+  return fail(
+    'Lighthouse Store could not start the desktop app: the Electron installer finished but ' +
+      'left no binary behind. Delete node_modules/electron, run `npm install`, then try again.',
+  )
+}
+
+function launch(executable) {
+  const env = { ...process.env }
+  // Set by some tools; it would make Electron behave as plain Node and ignore the app.
+  delete env.ELECTRON_RUN_AS_NODE
+  const child = spawn(executable, [projectRoot, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env,
+  })
+  child.on('error', (error) => {
+    fail(
+      `Lighthouse Store could not start the desktop app: ${executable} failed to run (${error.message}).`,
+    )
+  })
+  child.on('exit', (code, signal) => {
+    process.exit(code ?? (signal === null ? 0 : 1))
+  })
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => child.kill(signal))
+  }
+}
+
+build()
+launch(electronExecutable())

@@ -1,0 +1,13 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './App'
+
+const container = document.getElementById('root')
+if (container === null) {
+  throw new Error('Lighthouse Store could not start its page: index.html has no #root element.')
+}
+createRoot(container).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+)
