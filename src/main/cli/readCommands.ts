@@ -15,16 +15,17 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
     desc: { type: 'boolean' },
     json: { type: 'boolean' },
   })
+  const query = {
+    event_types: values.type,
+    aggregate_ids: values.aggregate,
+    after_sequence: integerOption(values['after-seq'], 'after-seq'),
+    before_sequence: integerOption(values['before-seq'], 'before-seq'),
+    limit: integerOption(values.limit, 'limit', 1),
+    order: values.desc ? ('desc' as const) : ('asc' as const),
+  }
   const store = await EventStore.open(dir, { access: 'read' })
   try {
-    const { events } = await store.query({
-      event_types: values.type,
-      aggregate_ids: values.aggregate,
-      after_sequence: integerOption(values['after-seq'], 'after-seq'),
-      before_sequence: integerOption(values['before-seq'], 'before-seq'),
-      limit: integerOption(values.limit, 'limit', 1),
-      order: values.desc ? 'desc' : 'asc',
-    })
+    const { events } = await store.query(query)
     for (const event of events) await writeLine(io.stdout, JSON.stringify(event))
     return EXIT.ok
   } finally {
