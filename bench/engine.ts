@@ -33,7 +33,7 @@ type Case = () => Promise<Sample>
 /** One realistic record, encoded the way the engine encodes it, for the raw loops. */
 function sampleRecord(): Buffer {
   const assigned = { sequence: 1, eventId: `${Date.now()}000000_1_bench`, appendedAtMs: Date.now() }
-  const payload = encodeEvent(buildEvent(sampleEvent(1), assigned), 'event')
+  const payload = encodeEvent(buildEvent(sampleEvent(1), assigned), '')
   return encodeRecord(
     { sequence: 1, batchIndex: 0, batchCount: 1, payloadLength: payload.length },
     payload,

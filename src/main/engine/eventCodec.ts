@@ -1,7 +1,8 @@
-import { Packr } from 'msgpackr'
+import { Unpackr } from 'msgpackr'
 import type { JsonValue, StoredEvent } from '../../shared/event'
-import { EVENT_BYTES_MAX, ID_FIELD_CHARS_MAX, NESTING_DEPTH_MAX } from './limits'
-import { ValidationError } from './errors'
+import { EVENT_BYTES_MAX, ID_FIELD_CHARS_MAX, NESTING_DEPTH_MAX, RESERVED_KEYS } from './limits'
+import { assert, ValidationError } from './errors'
+import { EventTooLarge, JsonShapeProblem, MsgpackWriter } from './msgpackWriter'
 
 /**
  * Validation and MessagePack encoding of events. The payload is plain MessagePack (maps,
@@ -9,13 +10,8 @@ import { ValidationError } from './errors'
  * Keys `__proto__`, `constructor` and `prototype` are refused on the way in, because
  * decoders rename or drop them silently on the way out.
  */
-const packr = new Packr({ useRecords: false, moreTypes: false, bundleStrings: false })
-
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
-  '__proto__',
-  'constructor',
-  'prototype',
-])
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
+const writer = new MsgpackWriter()
 
 const INPUT_FIELDS: ReadonlySet<string> = new Set([
   'event_type',
@@ -45,7 +41,7 @@ export interface Assigned {
  */
 export function buildEvent(input: unknown, assigned: Assigned, prefix = ''): StoredEvent {
   if (!isPlainObject(input)) throw new ValidationError(prefix || 'event', 'must be a JSON object')
-  const field = (name: string) => (prefix ? `${prefix}.${name}` : name)
+  const field = (name: string) => fieldName(prefix, name)
   for (const key of Object.keys(input)) {
     if (!INPUT_FIELDS.has(key)) {
       const hint =
@@ -81,22 +77,75 @@ export function buildEvent(input: unknown, assigned: Assigned, prefix = ''): Sto
   }
 }
 
-/** encodeEvent packs a built event, refusing one over EVENT_BYTES_MAX. */
-export function encodeEvent(event: StoredEvent, field: string): Buffer {
-  const bytes = packr.pack(event)
-  if (bytes.length > EVENT_BYTES_MAX) {
-    throw new ValidationError(
-      field,
-      `encodes to ${bytes.length} bytes, over the limit of ${EVENT_BYTES_MAX} bytes (EVENT_BYTES_MAX)`,
-      'event_too_large',
-    )
+const EVENT_KEYS = [
+  'event_id',
+  'sequence',
+  'event_type',
+  'aggregate_id',
+  'aggregate_type',
+  'timestamp',
+  'correlation_id',
+  'causation_id',
+  'data',
+  'metadata',
+  'source_agent',
+  'source_component',
+  'schema_version',
+] as const satisfies readonly (keyof StoredEvent)[]
+
+/** The keys, encoded once. */
+const ENCODED_KEYS = EVENT_KEYS.map((key) => {
+  writer.reset()
+  writer.string(key)
+  return Buffer.from(writer.view())
+})
+
+/**
+ * encodeEvent writes a built event as MessagePack, checking `data` and `metadata` as it
+ * goes; it refuses one over EVENT_BYTES_MAX. `prefix` names the event in errors.
+ * The result is a view of a shared buffer, valid until the next call: the append path
+ * copies it straight into its record, which saves an allocation per event.
+ */
+export function encodeEvent(event: StoredEvent, prefix: string): Buffer {
+  writer.reset()
+  try {
+    writer.mapHeader(EVENT_KEYS.length)
+    for (let i = 0; i < EVENT_KEYS.length; i++) {
+      writer.raw(ENCODED_KEYS[i]!)
+      const key = EVENT_KEYS[i]!
+      const value = event[key]
+      if (key === 'data' || key === 'metadata') writer.object(value as Record<string, unknown>, 1)
+      else if (value === null) writer.nil()
+      else if (typeof value === 'number') writer.number(value)
+      else writer.string(value as string)
+    }
+  } catch (error) {
+    if (error instanceof EventTooLarge) throw tooLarge(error.bytesAtLeast, prefix)
+    if (!(error instanceof JsonShapeProblem)) throw error
+    // The fast walk only knows that something is off; this one says what and where.
+    checkJson(event.data, fieldName(prefix, 'data'), 1)
+    checkJson(event.metadata, fieldName(prefix, 'metadata'), 1)
+    assert(false, 'the encoder and checkJson disagree about an event')
   }
-  return bytes
+  if (writer.length > EVENT_BYTES_MAX) throw tooLarge(writer.length, prefix)
+  return writer.view()
+}
+
+function tooLarge(bytes: number, prefix: string): ValidationError {
+  return new ValidationError(
+    prefix || 'event',
+    `encodes to ${bytes} bytes, over the limit of ${EVENT_BYTES_MAX} bytes (EVENT_BYTES_MAX)`,
+    'event_too_large',
+  )
+}
+
+function fieldName(prefix: string, name: string): string {
+  return prefix ? `${prefix}.${name}` : name
 }
 
 /** decodeEvent turns a stored payload back into an event. */
 export function decodeEvent(payload: Uint8Array): StoredEvent {
-  return packr.unpack(payload) as StoredEvent
+  return unpackr.unpack(payload) as StoredEvent
 }
 
 function idField(value: unknown, field: string, required: boolean): string | null {
@@ -115,8 +164,16 @@ function idField(value: unknown, field: string, required: boolean): string | nul
   return value
 }
 
+/** Events appended in the same millisecond share one formatted timestamp. */
+let lastDefaultTimestamp = { ms: Number.NaN, text: '' }
+
 function timestampField(value: unknown, appendedAtMs: number, field: string): string {
-  if (value === undefined || value === null) return new Date(appendedAtMs).toISOString()
+  if (value === undefined || value === null) {
+    if (lastDefaultTimestamp.ms !== appendedAtMs) {
+      lastDefaultTimestamp = { ms: appendedAtMs, text: new Date(appendedAtMs).toISOString() }
+    }
+    return lastDefaultTimestamp.text
+  }
   if (typeof value !== 'string') throw new ValidationError(field, 'must be an ISO-8601 string')
   // Require an explicit zone so that "UTC" is never a guess about local time.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
@@ -137,9 +194,9 @@ function schemaVersionField(value: unknown, field: string): number {
   return value
 }
 
+/** objectField checks the top level only; encodeEvent checks the contents as it writes them. */
 function objectField(value: unknown, field: string): { [key: string]: JsonValue } {
   if (!isPlainObject(value)) throw new ValidationError(field, 'must be a JSON object')
-  checkJson(value, field, 1)
   return value as { [key: string]: JsonValue }
 }
 
@@ -168,7 +225,7 @@ function checkJson(value: unknown, field: string, depth: number): void {
   }
   // JSON.parse makes "__proto__" an own property, so Object.keys lists it and it is refused.
   for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) {
+    if (RESERVED_KEYS.has(key)) {
       throw new ValidationError(`${field}.${key}`, 'is a reserved key and is not allowed')
     }
     checkJson(value[key], `${field}.${key}`, depth + 1)

@@ -354,7 +354,7 @@ export class EventStore {
       const eventId = formatEventId(ns, sequence, this.ctx.nodeId)
       const name = field === 'event' ? '' : `${field}[${i}]`
       const event = buildEvent(inputs[i], { sequence, eventId, appendedAtMs: ms }, name)
-      const payload = encodeEvent(event, name || 'event')
+      const payload = encodeEvent(event, name)
       const header = {
         sequence,
         batchIndex: i,

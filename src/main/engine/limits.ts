@@ -40,3 +40,6 @@ export const READ_CHUNK_BYTES = 1 * MIB
 
 /** node_id: letters, digits, '.', '_' and '-', 1 to 64 characters. */
 export const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
+
+/** Keys refused anywhere in data and metadata: decoders rename or drop them silently. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])

@@ -14,7 +14,7 @@ const valid = { event_type: 'agent_registered', aggregate_id: 'agent-7' }
 
 function validationOf(input: unknown): ValidationError {
   try {
-    buildEvent(input, assigned)
+    encodeEvent(buildEvent(input, assigned), '')
   } catch (error) {
     if (error instanceof ValidationError) return error
     throw error
@@ -69,9 +69,9 @@ describe('event validation', () => {
 
   it('refuses an event over 1 MiB encoded with code event_too_large', () => {
     const event = buildEvent({ ...valid, data: { blob: 'x'.repeat(1024 * 1024) } }, assigned)
-    expect(() => encodeEvent(event, 'event')).toThrow(/EVENT_BYTES_MAX/)
+    expect(() => encodeEvent(event, '')).toThrow(/EVENT_BYTES_MAX/)
     try {
-      encodeEvent(event, 'event')
+      encodeEvent(event, '')
     } catch (error) {
       expect((error as ValidationError).code).toBe('event_too_large')
     }
@@ -103,7 +103,36 @@ describe('event validation', () => {
       { ...valid, data: { n: 1.5, big: 2 ** 40, list: [1, 'two', null, true], nested: { a: {} } } },
       assigned,
     )
-    expect(standardDecode(encodeEvent(event, 'event'))).toEqual(event)
+    expect(standardDecode(encodeEvent(event, ''))).toEqual(event)
+  })
+})
+
+describe('MessagePack encoding', () => {
+  it('writes every integer width, floats, and UTF-8 strings as a standard decoder reads them', () => {
+    const numbers = [0, 1, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1]
+    const values = {
+      positive: numbers,
+      // -0 has no integer form in MessagePack (nor in JSON); it comes back as 0.
+      negative: numbers
+        .slice(1)
+        .map((n) => -n)
+        .concat([-32, -33, -128, -129, -32768, -32769, -(2 ** 31), -(2 ** 31) - 1]),
+      floats: [0.5, -1.25, 1e300, 2 ** 60],
+      strings: [
+        '',
+        'a'.repeat(31),
+        'b'.repeat(32),
+        'c'.repeat(255),
+        'd'.repeat(256),
+        'e'.repeat(70000),
+        'häßlich ✓ 🚀',
+      ],
+      long: Array.from({ length: 20 }, (_, i) => i),
+      wide: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])),
+    }
+    const event = buildEvent({ ...valid, data: values }, assigned)
+    expect(standardDecode(encodeEvent(event, ''))).toEqual(event)
+    expect(decodeEvent(encodeEvent(event, ''))).toEqual(event)
   })
 })
 
