@@ -10,7 +10,8 @@ import { EventTooLarge, JsonShapeProblem, MsgpackWriter } from './msgpackWriter'
  * Keys `__proto__`, `constructor` and `prototype` are refused on the way in, because
  * decoders rename or drop them silently on the way out.
  */
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
+// Integers beyond 32 bits are written as int64 (always within 2^53); read them as numbers.
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' })
 const writer = new MsgpackWriter()
 
 const INPUT_FIELDS: ReadonlySet<string> = new Set([
