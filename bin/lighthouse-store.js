@@ -5,7 +5,9 @@ const { join } = require('node:path')
 
 const cli = join(__dirname, '..', 'out', 'main', 'cli.js')
 if (!existsSync(cli)) {
-  process.stderr.write('lighthouse-store is not built yet: run `npm run build` in the project first.\n')
+  process.stderr.write(
+    'lighthouse-store is not built yet: run `npm run build` in the project first.\n',
+  )
   process.exit(4)
 }
 require(cli)

@@ -26,30 +26,84 @@ export async function appendCommand(args: string[], io: CliIo): Promise<number> 
     nodeId: values['node-id'],
   })
   try {
-    const inFlight: Promise<AppendResult>[] = []
-    const acknowledgeOldest = async () =>
-      writeLine(io.stdout, JSON.stringify(await inFlight.shift()!))
+    const acks = new AckPrinter(io)
     let lineNumber = 0
     let failure: Error | null = null
     for await (const line of createInterface({ input: io.stdin, crlfDelay: Infinity })) {
       lineNumber++
       if (line.trim() === '') continue
       try {
-        const pending = submitLine(store, line, lineNumber)
-        // Awaited in order below; this keeps a store failure from being an unhandled rejection.
-        pending.catch(() => undefined)
-        inFlight.push(pending)
+        acks.add(submitLine(store, line, lineNumber))
       } catch (error) {
         failure = error as Error
         break
       }
-      if (inFlight.length >= APPEND_IN_FLIGHT_MAX) await acknowledgeOldest()
+      await acks.belowLimit()
+      if (acks.failure) break
     }
-    while (inFlight.length > 0) await acknowledgeOldest()
-    if (failure) throw failure
+    await acks.finish()
+    const error = failure ?? acks.failure
+    if (error) throw error
     return EXIT.ok
   } finally {
     await store.close()
+  }
+}
+
+/**
+ * AckPrinter prints acknowledgements in order as soon as each append is durable, while
+ * more lines are still being read (a client may wait for one ack before sending more).
+ */
+class AckPrinter {
+  private readonly inFlight: Promise<AppendResult>[] = []
+  private wake: (() => void) | null = null
+  private inputDone = false
+  private readonly printing: Promise<void>
+  failure: Error | null = null
+
+  constructor(private readonly io: CliIo) {
+    this.printing = this.print()
+  }
+
+  add(pending: Promise<AppendResult>): void {
+    // Awaited in order by print(); this keeps a failure from being an unhandled rejection.
+    pending.catch(() => undefined)
+    this.inFlight.push(pending)
+    this.wake?.()
+  }
+
+  /** belowLimit waits while APPEND_IN_FLIGHT_MAX appends are waiting for their ack. */
+  async belowLimit(): Promise<void> {
+    while (this.inFlight.length >= APPEND_IN_FLIGHT_MAX && !this.failure) {
+      await this.inFlight[0]!.catch(() => undefined)
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+
+  async finish(): Promise<void> {
+    this.inputDone = true
+    this.wake?.()
+    await this.printing
+  }
+
+  private async print(): Promise<void> {
+    for (;;) {
+      const next = this.inFlight[0]
+      if (!next) {
+        if (this.inputDone) return
+        await new Promise<void>((resolve) => (this.wake = resolve))
+        this.wake = null
+        continue
+      }
+      try {
+        const result = await next
+        void this.inFlight.shift()
+        await writeLine(this.io.stdout, JSON.stringify(result))
+      } catch (error) {
+        this.failure = error as Error
+        return
+      }
+    }
   }
 }
 

@@ -24,7 +24,8 @@ export interface StoreAnalysis {
 }
 
 export interface StoreProblem {
-  kind: 'torn' | 'corrupt' | 'missing'
+  /** `manifest`: the data is intact and a writer rebuilds the sealed segment's manifest. */
+  kind: 'torn' | 'corrupt' | 'missing' | 'manifest'
   file: string
   offset: number
   reason: string
@@ -135,25 +136,17 @@ function account(
     }
     const damage = segment.damage
     const ignoredTail = damage?.kind === 'torn' && isNewest && writerActive
-    const status = !damage || ignoredTail ? 'ok' : damage.kind
+    const found = problemOf(segment, index, ignoredTail)
     files.push({
       name: segment.name,
-      status,
+      status: !found ? 'ok' : found.kind === 'manifest' ? 'corrupt' : found.kind,
       records: segment.records,
       first_sequence:
         segment.records > 0 ? (segment.lastSequence ?? 0) - segment.records + 1 : null,
       last_sequence: segment.records > 0 ? segment.lastSequence : null,
-      problems: damage && !ignoredTail ? [{ offset: damage.offset, reason: damage.reason }] : [],
+      problems: found ? [{ offset: found.offset, reason: found.reason }] : [],
     })
-    if (damage && !ignoredTail) {
-      problems.push({
-        kind: damage.kind,
-        file: segment.name,
-        offset: damage.offset,
-        reason: damage.reason,
-        segmentIndex: index,
-      })
-    }
+    if (found) problems.push(found)
     // After damage the segment's true end is unknown; the next segment's start is the authority.
     expected =
       damage?.kind === 'corrupt'
@@ -161,6 +154,27 @@ function account(
         : (segment.lastSequence ?? expected - 1) + 1
   })
   return { files, problems }
+}
+
+/** problemOf is the problem a segment reports, if any; a manifest counts only without damage. */
+function problemOf(
+  segment: SegmentCheck,
+  index: number,
+  ignoredTail: boolean,
+): StoreProblem | null {
+  const { damage, name } = segment
+  if (damage && !ignoredTail) {
+    return {
+      kind: damage.kind,
+      file: name,
+      offset: damage.offset,
+      reason: damage.reason,
+      segmentIndex: index,
+    }
+  }
+  if (!segment.manifestProblem) return null
+  const reason = `${segment.manifestProblem}; the sealed data is intact and a writer rebuilds the manifest`
+  return { kind: 'manifest', file: name, offset: 0, reason, segmentIndex: index }
 }
 
 function lastEventId(segments: SegmentCheck[]): string | null {

@@ -122,7 +122,13 @@ export class AppendLog {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0 && !this.failure) await this.commit(this.takeGroup())
+      // Let every append already on its way (callers resuming after the previous flush)
+      // join this group, rather than flushing the first one alone.
+      await new Promise((resolve) => setImmediate(resolve))
+      while (this.queue.length > 0 && !this.failure) {
+        await this.commit(this.takeGroup())
+        await new Promise((resolve) => setImmediate(resolve))
+      }
     } finally {
       this.flushing = null
     }
@@ -218,7 +224,7 @@ export class AppendLog {
     this.failure = new StoreError(
       'store_failed',
       `The store stopped accepting writes after an I/O error (${detail}). Events acknowledged before it are safe; ` +
-        'reopen the store to recover.',
+        'appends that were waiting were not acknowledged and may or may not be stored. Reopen the store to recover.',
       { cause },
     )
     for (const entry of [...unwritten, ...this.queue]) entry.reject(this.failure)

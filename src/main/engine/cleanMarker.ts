@@ -68,6 +68,7 @@ export async function readCleanMarker(
     lastPayload: null,
     damage: null,
     manifest: null,
+    manifestProblem: null,
     lastEventId: marker.last_event_id,
   }
 }

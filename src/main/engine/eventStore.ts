@@ -1,4 +1,5 @@
 import * as os from 'node:os'
+import { resolve } from 'node:path'
 import type { AppendResult, StoredEvent } from '../../shared/event'
 import type { EventQuery, QueryResult } from '../../shared/query'
 import type { InspectReport, RecoveryReport, StoreMode, VerifyReport } from '../../shared/report'
@@ -14,7 +15,7 @@ import { defaultNodeId, EventIdClock, formatEventId, parseEventId, validateNodeI
 import { CorruptionError, StoreError, ValidationError } from './errors'
 import { encodeRecord } from './recordCodec'
 import type { RepairContext } from './recovery'
-import { removeLeftovers, repairFrom, writeRecoveryReport } from './recovery'
+import { rebuildManifests, removeLeftovers, repairFrom, writeRecoveryReport } from './recovery'
 import { sealSegment } from './sealer'
 import { readSegmentRecords } from './segmentReader'
 import type { SegmentInfo } from './segmentReader'
@@ -22,7 +23,7 @@ import { encodeSegmentHeader, SEGMENT_HEADER_BYTES } from './segmentHeader'
 import { sealedName, segmentLogName } from './segmentNames'
 import { acquireLock, processIsAlive, readHolder, releaseLock, LOCK_NAME } from './storeLock'
 import type { StoreIdentity } from './storeDirectory'
-import { createStoreDirectory, readIdentity } from './storeDirectory'
+import { createStoreDirectory, readIdentity, STORE_FILE } from './storeDirectory'
 import { readCleanMarker, removeCleanMarker, writeCleanMarker } from './cleanMarker'
 import {
   BATCH_BYTES_MAX,
@@ -105,7 +106,8 @@ export class EventStore {
     }
   }
 
-  static async open(dir: string, options: WriterOptions = {}): Promise<EventStore> {
+  static async open(path: string, options: WriterOptions = {}): Promise<EventStore> {
+    const dir = resolve(path)
     const fs = options.fs ?? nodeFileSystem
     const nowMs = options.nowMs ?? Date.now
     const nodeId = validateNodeId(
@@ -158,7 +160,8 @@ export class EventStore {
   }
 
   /** verify reads every record of every segment and checks it; it never modifies the store. */
-  static async verify(dir: string, options: OpenOptions = {}): Promise<VerifyReport> {
+  static async verify(path: string, options: OpenOptions = {}): Promise<VerifyReport> {
+    const dir = resolve(path)
     const fs = options.fs ?? nodeFileSystem
     const identity = await readIdentity(fs, dir)
     const analysis = await analyzeStore(fs, dir, {
@@ -178,7 +181,8 @@ export class EventStore {
       writerActive: await writerIsActive(ctx.fs, ctx.dir, options),
       knownLog: (n) => readCleanMarker(ctx.fs, ctx.dir, n),
     })
-    const mode = analysis.problems.length > 0 ? 'needs_recovery' : 'read_only'
+    const damaged = analysis.problems.some((problem) => problem.kind !== 'manifest')
+    const mode = damaged ? 'needs_recovery' : 'read_only'
     return new EventStore(ctx, null, clockFor(ctx, analysis), analysis, mode, null)
   }
 
@@ -204,6 +208,7 @@ export class EventStore {
       actions: [],
     }
     await removeLeftovers(repairCtx, analysis.leftovers)
+    if (await rebuildManifests(repairCtx, analysis)) analysis = await analyze()
     const first = analysis.problems[0]
     if (first && (repair || (first.kind === 'torn' && analysis.problems.length === 1))) {
       await repairFrom(repairCtx, analysis, first)
@@ -404,7 +409,7 @@ export class EventStore {
     const events: StoredEvent[] = []
     for (const segment of segments) {
       const found: StoredEvent[] = []
-      await readSegmentRecords(this.ctx.fs, this.ctx.dir, segment, (record) => {
+      await this.readSegment(segment, (record) => {
         const sequence = record.header.sequence
         if (sequence < compiled.fromSequence || sequence > compiled.toSequence) return false
         const event = decodeEvent(record.payload)
@@ -421,9 +426,25 @@ export class EventStore {
   async readAll(onEvent: (event: StoredEvent) => void, fromSequence = 1): Promise<void> {
     for (const segment of this.segments.map((s) => ({ ...s }))) {
       if (segment.records === 0 || segment.lastSequence < fromSequence) continue
-      await readSegmentRecords(this.ctx.fs, this.ctx.dir, segment, (record) => {
+      await this.readSegment(segment, (record) => {
         if (record.header.sequence >= fromSequence) onEvent(decodeEvent(record.payload))
       })
+    }
+  }
+
+  /**
+   * readSegment reads one segment's records. Damage found while reading (a sealed file
+   * that no longer inflates, say) puts the store into needs_recovery before it is reported.
+   */
+  private async readSegment(
+    segment: SegmentInfo,
+    onRecord: Parameters<typeof readSegmentRecords>[3],
+  ): Promise<void> {
+    try {
+      await readSegmentRecords(this.ctx.fs, this.ctx.dir, segment, onRecord)
+    } catch (error) {
+      if (error instanceof CorruptionError) this.setMode('needs_recovery', error.message)
+      throw error
     }
   }
 
@@ -542,9 +563,10 @@ function clockFor(ctx: Context, analysis: StoreAnalysis): EventIdClock {
   return new EventIdClock(ctx.nowMs, parsed?.timestampNs ?? 0n)
 }
 
+/** A store whose creation was cut short leaves only store.json.tmp: that is still empty. */
 async function hasEntries(fs: FileSystem, dir: string): Promise<boolean> {
   const names = await fs.readdir(dir)
-  return names !== null && names.length > 0
+  return names !== null && names.some((name) => name !== `${STORE_FILE}.tmp`)
 }
 
 /** writerIsActive tells whether a live process holds the writer lock. */

@@ -43,7 +43,7 @@ export function encodeRecord(header: RecordHeader, payload: Uint8Array): Buffer 
 
 export function sha256(bytes: Uint8Array): Buffer {
   // The one-shot hash costs less per call than createHash, which matters for small events.
-  return hash('sha256', bytes, 'buffer') as unknown as Buffer
+  return hash('sha256', bytes, 'buffer')
 }
 
 /** The outcome of reading one record at an offset of a buffer. */

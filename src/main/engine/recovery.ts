@@ -9,6 +9,7 @@ import { scanSegment } from './segmentScanner'
 import { encodeSegmentHeader, SEGMENT_HEADER_BYTES } from './segmentHeader'
 import { manifestName, segmentLogName } from './segmentNames'
 import { QUARANTINE_DIR, REPORTS_DIR } from './storeDirectory'
+import { rebuildSealed } from './sealer'
 
 /**
  * Repair keeps the longest intact prefix of the log and moves everything after the first
@@ -177,6 +178,35 @@ async function ensureQuarantine(ctx: RepairContext): Promise<void> {
   if ((await ctx.fs.readdir(path)) !== null) return
   await ctx.fs.mkdir(path)
   await ctx.fs.syncDir(ctx.dir)
+}
+
+/**
+ * rebuildManifests writes the manifest of every sealed segment whose data is intact but
+ * whose manifest is wrong or missing. Returns whether it changed anything.
+ */
+export async function rebuildManifests(
+  ctx: RepairContext,
+  analysis: StoreAnalysis,
+): Promise<boolean> {
+  const stale = analysis.problems.filter((problem) => problem.kind === 'manifest')
+  for (const problem of stale) {
+    const segment = analysis.segments[problem.segmentIndex]!
+    const manifest = await rebuildSealed(
+      ctx.fs,
+      ctx.dir,
+      segment.segmentNumber,
+      ctx.storeId,
+      ctx.nowMs,
+    )
+    ctx.actions.push({
+      kind: 'manifest_rebuilt',
+      file: manifestName(segment.segmentNumber),
+      offset: null,
+      bytes: manifest.gz_bytes,
+      reason: problem.reason,
+    })
+  }
+  return stale.length > 0
 }
 
 /** removeLeftovers deletes temp files and half-finished seals (the raw log is kept). */

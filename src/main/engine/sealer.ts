@@ -15,6 +15,7 @@ import { sha256 } from './recordCodec'
 import { SEAL_MEMBER_BYTES } from './limits'
 
 const gzip = promisify(zlib.gzip)
+const gunzip = promisify(zlib.gunzip)
 
 /**
  * sealSegment compresses a finished raw segment into independent gzip members of about
@@ -30,16 +31,46 @@ export async function sealSegment(
   storeId: Buffer,
   nowMs: () => number,
 ): Promise<SegmentManifest> {
-  const logName = segmentLogName(segmentNumber)
-  const raw = await fs.readFile(`${dir}/${logName}`)
+  const raw = await fs.readFile(`${dir}/${segmentLogName(segmentNumber)}`)
+  const sealed = await compress(raw, segmentLogName(segmentNumber), segmentNumber, storeId, nowMs)
+  await writeSealed(fs, dir, segmentNumber, sealed.gz, encodeManifest(sealed.manifest))
+  await fs.unlink(`${dir}/${segmentLogName(segmentNumber)}`)
+  await fs.syncDir(dir)
+  return sealed.manifest
+}
+
+/**
+ * rebuildSealed writes a sealed segment and its manifest again from the sealed file's own
+ * intact contents: the manifest is derived data, so a damaged one is replaced, not believed.
+ */
+export async function rebuildSealed(
+  fs: FileSystem,
+  dir: string,
+  segmentNumber: number,
+  storeId: Buffer,
+  nowMs: () => number,
+): Promise<SegmentManifest> {
+  const raw = await gunzip(await fs.readFile(`${dir}/${sealedName(segmentNumber)}`))
+  const sealed = await compress(raw, sealedName(segmentNumber), segmentNumber, storeId, nowMs)
+  await writeSealed(fs, dir, segmentNumber, sealed.gz, encodeManifest(sealed.manifest))
+  return sealed.manifest
+}
+
+/** compress checks every record of a raw segment, then builds its gzip members and manifest. */
+async function compress(
+  raw: Buffer,
+  name: string,
+  segmentNumber: number,
+  storeId: Buffer,
+  nowMs: () => number,
+): Promise<{ gz: Buffer; manifest: SegmentManifest }> {
   const scan = await scanSegment(bufferSource(raw), {
     mayHaveTornTail: false,
     checkDigest: true,
     storeId,
     expectedFirstSequence: null,
   })
-  if (scan.damage) throw new CorruptionError(logName, scan.damage.offset, scan.damage.reason)
-
+  if (scan.damage) throw new CorruptionError(name, scan.damage.offset, scan.damage.reason)
   const layout = await planMembers(raw)
   const members: Buffer[] = []
   const offsets: [number, number][] = []
@@ -69,8 +100,7 @@ export async function sealSegment(
     members: offsets,
     sealed_at: new Date(nowMs()).toISOString(),
   }
-  await writeSealed(fs, dir, segmentNumber, gz, encodeManifest(manifest))
-  return manifest
+  return { gz, manifest }
 }
 
 async function writeSealed(
@@ -97,8 +127,6 @@ async function writeSealed(
   }
   // The gzip file is renamed first: a manifest never names a file that is not there.
   for (const [name] of files) await fs.rename(`${dir}/${name}.tmp`, `${dir}/${name}`)
-  await fs.syncDir(dir)
-  await fs.unlink(`${dir}/${segmentLogName(segmentNumber)}`)
   await fs.syncDir(dir)
 }
 

@@ -31,6 +31,8 @@ export interface SegmentCheck {
   lastEventId: string | null
   damage: SegmentDamage | null
   manifest: SegmentManifest | null
+  /** A sealed segment whose data is intact but whose manifest is wrong or missing. */
+  manifestProblem: string | null
 }
 
 export interface CheckOptions {
@@ -61,8 +63,10 @@ export async function checkLog(
 }
 
 /**
- * checkSealed reads a sealed segment's manifest and, when `deep`, inflates the whole file
- * and scans every record, comparing what it finds with the manifest.
+ * checkSealed accounts for a sealed segment. An open trusts a valid manifest whose size
+ * matches the file; anything else, and every `deep` check, inflates the whole file and
+ * scans every record. Intact data under a wrong or missing manifest is not damage: the
+ * manifest is derived data, reported in `manifestProblem` for a writer to rebuild.
  */
 export async function checkSealed(
   fs: FileSystem,
@@ -71,53 +75,55 @@ export async function checkSealed(
   options: CheckOptions,
 ): Promise<SegmentCheck> {
   const name = sealedName(segmentNumber)
-  const gz = options.deep ? await fs.readFile(`${dir}/${name}`) : null
-  const size = gz ? gz.length : ((await fs.size(`${dir}/${name}`)) ?? 0)
   const manifestBytes = await fs.readFile(`${dir}/${manifestName(segmentNumber)}`).catch(() => null)
   const manifest = manifestBytes ? decodeManifest(manifestBytes) : 'manifest is missing'
-  const damaged = (reason: string, offset = 0): SegmentCheck => ({
-    ...emptyCheck(segmentNumber, name, size),
-    damage: { kind: 'corrupt', offset, reason, cutOffset: 0 },
-  })
-  if (typeof manifest === 'string' && !gz) return damaged(manifest)
-  if (typeof manifest !== 'string' && manifest.gz_bytes !== size) {
-    return damaged(`sealed file is ${size} bytes, its manifest says ${manifest.gz_bytes}`)
+  const size = (await fs.size(`${dir}/${name}`)) ?? 0
+  if (!options.deep && typeof manifest !== 'string' && manifest.gz_bytes === size) {
+    return fromManifest(segmentNumber, name, size, manifest)
   }
-  if (!gz) return fromManifest(segmentNumber, name, size, manifest as SegmentManifest)
-
-  if (typeof manifest !== 'string' && sha256(gz).toString('hex') !== manifest.gz_sha256) {
-    return damaged('sealed file SHA-256 differs from its manifest')
-  }
+  const gz = await fs.readFile(`${dir}/${name}`)
   let raw: Buffer
   try {
     raw = await gunzip(gz)
   } catch (error) {
-    return damaged(`gzip data is unreadable: ${(error as Error).message}`)
+    return {
+      ...emptyCheck(segmentNumber, name, gz.length),
+      damage: {
+        kind: 'corrupt',
+        offset: 0,
+        reason: `gzip data is unreadable: ${(error as Error).message}`,
+        cutOffset: 0,
+      },
+    }
   }
   const scan = await scanSegment(bufferSource(raw), {
     ...options,
     mayHaveTornTail: false,
     expectedFirstSequence: null,
   })
-  const check = fromScan(
-    segmentNumber,
-    name,
-    true,
-    size,
-    scan,
-    typeof manifest === 'string' ? null : manifest,
-  )
-  if (!check.damage && typeof manifest === 'string') {
-    check.damage = { kind: 'corrupt', offset: 0, reason: manifest, cutOffset: raw.length }
-  } else if (
-    !check.damage &&
-    typeof manifest !== 'string' &&
-    manifest.last_sequence !== check.lastSequence
-  ) {
-    const reason = `manifest says the last sequence is ${manifest.last_sequence}, the file holds ${check.lastSequence}`
-    check.damage = { kind: 'corrupt', offset: 0, reason, cutOffset: raw.length }
-  }
+  const valid = typeof manifest === 'string' ? null : manifest
+  const check = fromScan(segmentNumber, name, true, gz.length, scan, valid)
+  if (!check.damage) check.manifestProblem = manifestMismatch(manifest, gz, check)
   return check
+}
+
+/** manifestMismatch says why a manifest does not describe its intact sealed file, or null. */
+function manifestMismatch(
+  manifest: SegmentManifest | string,
+  gz: Buffer,
+  check: SegmentCheck,
+): string | null {
+  if (typeof manifest === 'string') return manifest
+  if (manifest.gz_bytes !== gz.length) {
+    return `sealed file is ${gz.length} bytes, its manifest says ${manifest.gz_bytes}`
+  }
+  if (sha256(gz).toString('hex') !== manifest.gz_sha256) {
+    return 'sealed file SHA-256 differs from its manifest'
+  }
+  if (manifest.last_sequence !== check.lastSequence || manifest.records !== check.records) {
+    return `manifest says ${manifest.records} events up to ${manifest.last_sequence}, the file holds ${check.records} up to ${check.lastSequence}`
+  }
+  return null
 }
 
 function fromScan(
@@ -142,6 +148,7 @@ function fromScan(
     lastEventId: null,
     damage: scan.damage,
     manifest,
+    manifestProblem: null,
   }
 }
 
@@ -165,6 +172,7 @@ function fromManifest(
     lastEventId: manifest.records > 0 ? manifest.last_event_id : null,
     damage: null,
     manifest,
+    manifestProblem: null,
   }
 }
 
@@ -183,5 +191,6 @@ function emptyCheck(segmentNumber: number, name: string, bytes: number): Segment
     lastEventId: null,
     damage: null,
     manifest: null,
+    manifestProblem: null,
   }
 }

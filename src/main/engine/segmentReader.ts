@@ -60,6 +60,11 @@ async function openSource(fs: FileSystem, dir: string, segment: SegmentInfo): Pr
       if (!isCode(error, 'ENOENT')) throw error
     }
   }
-  const gz = await fs.readFile(`${dir}/${sealedName(segment.segmentNumber)}`)
-  return bufferSource(await gunzip(gz))
+  const name = sealedName(segment.segmentNumber)
+  const gz = await fs.readFile(`${dir}/${name}`)
+  try {
+    return bufferSource(await gunzip(gz))
+  } catch (error) {
+    throw new CorruptionError(name, 0, `gzip data is unreadable: ${(error as Error).message}`)
+  }
 }

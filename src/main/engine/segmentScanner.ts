@@ -141,7 +141,9 @@ async function classifyDamage(
   mayHaveTornTail: boolean,
 ): Promise<SegmentDamage> {
   if (!mayHaveTornTail) return { kind: 'corrupt', offset: end.offset, reason, cutOffset: cutAt }
-  if (end.kind === 'bad' && (await findValidRecordAfter(source, end.offset)) !== null) {
+  // An intact record after the damage means this is not a torn tail. That holds for an
+  // "unfinished" record too: its length may be damaged (with a matching CRC by chance).
+  if ((await findValidRecordAfter(source, end.offset)) !== null) {
     const followed = `${reason} (intact records follow)`
     return { kind: 'corrupt', offset: end.offset, reason: followed, cutOffset: cutAt }
   }

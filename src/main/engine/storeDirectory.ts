@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { dirname } from 'node:path'
 import type { FileSystem } from './fileSystem'
 import { writeFileDurably } from './fileSystem'
 import { StoreError } from './errors'
@@ -57,10 +58,11 @@ export async function createStoreDirectory(
   dir: string,
   nowMs: () => number,
 ): Promise<StoreIdentity> {
-  const names = await fs.readdir(dir)
+  const names = (await fs.readdir(dir))?.filter((name) => name !== `${STORE_FILE}.tmp`)
   if (names && names.length > 0) {
     throw new StoreError('not_a_store', `${dir} is not empty and is not a Lighthouse store.`)
   }
+  const created = await missingDirectories(fs, dir)
   await fs.mkdir(dir)
   const identity: StoreIdentity = {
     format: STORE_FORMAT,
@@ -69,11 +71,17 @@ export async function createStoreDirectory(
     created_at: new Date(nowMs()).toISOString(),
   }
   await writeFileDurably(fs, dir, STORE_FILE, Buffer.from(`${JSON.stringify(identity, null, 2)}\n`))
-  await syncParent(fs, dir)
+  // Each new directory exists for sure only once the directory holding its entry is synced.
+  for (const made of created) await fs.syncDir(dirname(made))
   return identity
 }
 
-async function syncParent(fs: FileSystem, dir: string): Promise<void> {
-  const slash = dir.lastIndexOf('/')
-  if (slash > 0) await fs.syncDir(dir.slice(0, slash))
+/** missingDirectories lists `dir` and its ancestors that do not exist yet, outermost first. */
+async function missingDirectories(fs: FileSystem, dir: string): Promise<string[]> {
+  const missing: string[] = []
+  for (let at = dir; (await fs.readdir(at)) === null; at = dirname(at)) {
+    missing.unshift(at)
+    if (dirname(at) === at) break
+  }
+  return missing
 }

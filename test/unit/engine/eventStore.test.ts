@@ -3,7 +3,11 @@ import { readdirSync } from 'node:fs'
 import { EventStore } from '../../../src/main/engine/eventStore'
 import { tempDir } from '../../support/tempDir'
 
-const event = (i: number) => ({ event_type: 'agent_heartbeat', aggregate_id: `agent-${i % 3}`, data: { i } })
+const event = (i: number) => ({
+  event_type: 'agent_heartbeat',
+  aggregate_id: `agent-${i % 3}`,
+  data: { i },
+})
 
 describe('EventStore', () => {
   it('stores events with contiguous sequences and reads them back after reopening', async () => {
