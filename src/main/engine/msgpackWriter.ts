@@ -47,13 +47,25 @@ export class MsgpackWriter {
   }
 
   string(value: string): void {
-    // ASCII-only short strings, the common case, skip a native call.
     const length = value.length
-    if (length < 32 && isAscii(value)) {
+    if (length < 32) {
+      // Short ASCII strings, the common case, are copied here without a native call; the
+      // loop gives up at the first other character and the general path takes over.
       this.ensure(1 + length)
-      this.buffer[this.position++] = 0xa0 | length
-      for (let i = 0; i < length; i++) this.buffer[this.position++] = value.charCodeAt(i)
-      return
+      const buffer = this.buffer
+      const start = this.position
+      let at = start + 1
+      let i = 0
+      for (; i < length; i++) {
+        const code = value.charCodeAt(i)
+        if (code > 0x7f) break
+        buffer[at++] = code
+      }
+      if (i === length) {
+        buffer[start] = 0xa0 | length
+        this.position = at
+        return
+      }
     }
     const bytes = Buffer.byteLength(value, 'utf8')
     if (bytes < 32) this.byte(0xa0 | bytes)
@@ -197,9 +209,4 @@ export class EventTooLarge extends Error {
   constructor(readonly bytesAtLeast: number) {
     super(`at least ${bytesAtLeast} bytes`)
   }
-}
-
-function isAscii(value: string): boolean {
-  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return false
-  return true
 }
