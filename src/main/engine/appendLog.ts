@@ -32,8 +32,8 @@ export interface AppendLogOptions {
   nowMs: () => number
   segmentBytesMax: number
   segmentAgeMs: number
-  /** Called after bytes are durable, before the appends are acknowledged. */
-  onDurable: (segment: ActiveSegment, lastSequence: number) => void
+  /** Called after records are durable, before their appends are acknowledged. */
+  onDurable: (segment: ActiveSegment, records: readonly Buffer[]) => void
   /** Called after a new segment is durable; the previous one can be sealed. */
   onRotated: (previous: ActiveSegment, next: ActiveSegment) => void
   onFailed: (error: StoreError) => void
@@ -188,8 +188,7 @@ export class AppendLog {
     this.active.records += buffers.length
     this.queuedEvents -= buffers.length
     this.queuedBytes -= bytes
-    const last = this.active.firstSequence + this.active.records - 1
-    this.options.onDurable(this.active, last)
+    this.options.onDurable(this.active, buffers)
     for (const entry of entries) {
       entry.durable = true
       entry.resolve()

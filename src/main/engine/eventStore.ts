@@ -13,7 +13,7 @@ import { buildEvent, decodeEvent, encodeEvent } from './eventCodec'
 import { compileQuery } from './eventFilter'
 import { defaultNodeId, EventIdClock, formatEventId, parseEventId, validateNodeId } from './eventId'
 import { CorruptionError, StoreError, ValidationError } from './errors'
-import { encodeRecord } from './recordCodec'
+import { encodeRecord, recordPayload } from './recordCodec'
 import type { RepairContext } from './recovery'
 import { rebuildManifests, removeLeftovers, repairFrom, writeRecoveryReport } from './recovery'
 import { sealSegment } from './sealer'
@@ -48,6 +48,9 @@ export interface OpenOptions {
   isAlive?: (pid: number) => boolean
 }
 
+/** AppendListener receives each group of newly durable events, in order. */
+export type AppendListener = (events: readonly StoredEvent[]) => void
+
 /** Options only `recover` sets. */
 interface WriterOptions extends OpenOptions {
   repair?: boolean
@@ -76,6 +79,7 @@ export class EventStore {
   private sealing: Promise<void> = Promise.resolve()
   private closed = false
   private holdsLock = false
+  private readonly appendListeners = new Set<AppendListener>()
 
   private constructor(
     private readonly ctx: Context,
@@ -87,23 +91,8 @@ export class EventStore {
     readonly openReport: RecoveryReport | null,
   ) {
     this.modeValue = mode
-    this.segments = analysis.segments
-      .filter((s) => s.firstSequence !== null)
-      .map((s) => ({
-        segmentNumber: s.segmentNumber,
-        name: s.name,
-        sealed: s.sealed,
-        firstSequence: s.firstSequence!,
-        lastSequence: s.lastSequence ?? s.firstSequence! - 1,
-        records: s.records,
-        bytes: s.bytes,
-        rawBytes: s.validEnd,
-      }))
-    if (analysis.problems.length > 0) {
-      this.reasonValue = analysis.problems
-        .map((p) => `${p.file} at byte ${p.offset}: ${p.reason}`)
-        .join('; ')
-    }
+    this.segments = segmentInfos(analysis)
+    if (analysis.problems.length > 0) this.reasonValue = describeProblems(analysis)
   }
 
   static async open(path: string, options: WriterOptions = {}): Promise<EventStore> {
@@ -292,7 +281,7 @@ export class EventStore {
         nowMs: ctx.nowMs,
         segmentBytesMax,
         segmentAgeMs: options.segmentAgeMs ?? SEGMENT_AGE_MS_DEFAULT,
-        onDurable: (segment) => store?.updateActive(segment),
+        onDurable: (segment, records) => store?.durable(segment, records),
         onRotated: (previous, next) => store?.rotated(previous, next),
         onFailed: (error) => store?.setMode('failed', error.message),
       },
@@ -422,6 +411,30 @@ export class EventStore {
     return { events: events.slice(0, compiled.limit), has_more: events.length > compiled.limit }
   }
 
+  /**
+   * refresh (readers only) picks up what the writer process appended, rotated or sealed
+   * since this reader opened or last refreshed, and hands the new events to the onAppend
+   * listeners. Returns how many new events it found. An unfinished tail is left for later.
+   */
+  async refresh(): Promise<number> {
+    if (this.log) return 0
+    const before = this.lastSequence
+    const analysis = await analyzeStore(this.ctx.fs, this.ctx.dir, {
+      storeId: this.ctx.storeId,
+      deep: false,
+      checkDigest: true,
+      writerActive: true,
+    })
+    this.segments.splice(0, this.segments.length, ...segmentInfos(analysis))
+    if (analysis.problems.some((problem) => problem.kind !== 'manifest')) {
+      this.setMode('needs_recovery', describeProblems(analysis))
+    }
+    const fresh: StoredEvent[] = []
+    if (this.lastSequence > before) await this.readAll((event) => fresh.push(event), before + 1)
+    if (fresh.length > 0) for (const listener of this.appendListeners) listener(fresh)
+    return fresh.length
+  }
+
   /** readAll calls `onEvent` for every stored event from `fromSequence` on, in order. */
   async readAll(onEvent: (event: StoredEvent) => void, fromSequence = 1): Promise<void> {
     for (const segment of this.segments.map((s) => ({ ...s }))) {
@@ -498,6 +511,23 @@ export class EventStore {
     await this.sealing
   }
 
+  /**
+   * onAppend registers a listener for newly durable events: it is called once per group
+   * commit, in sequence order, before the appends are acknowledged. Returns the function
+   * that removes it. A listener must not throw or block: it runs on the append path.
+   */
+  onAppend(listener: AppendListener): () => void {
+    this.appendListeners.add(listener)
+    return () => this.appendListeners.delete(listener)
+  }
+
+  private durable(segment: ActiveSegment, records: readonly Buffer[]): void {
+    this.updateActive(segment)
+    if (this.appendListeners.size === 0) return
+    const events = records.map((record) => decodeEvent(recordPayload(record)))
+    for (const listener of this.appendListeners) listener(events)
+  }
+
   private updateActive(segment: ActiveSegment): void {
     const info = this.segments.at(-1)!
     info.records = segment.records
@@ -543,6 +573,26 @@ export class EventStore {
       }
     })
   }
+}
+
+/** segmentInfos is the readable view of an analysis: segments whose start is known. */
+function segmentInfos(analysis: StoreAnalysis): SegmentInfo[] {
+  return analysis.segments
+    .filter((s) => s.firstSequence !== null)
+    .map((s) => ({
+      segmentNumber: s.segmentNumber,
+      name: s.name,
+      sealed: s.sealed,
+      firstSequence: s.firstSequence!,
+      lastSequence: s.lastSequence ?? s.firstSequence! - 1,
+      records: s.records,
+      bytes: s.bytes,
+      rawBytes: s.validEnd,
+    }))
+}
+
+function describeProblems(analysis: StoreAnalysis): string {
+  return analysis.problems.map((p) => `${p.file} at byte ${p.offset}: ${p.reason}`).join('; ')
 }
 
 function infoOf(segment: ActiveSegment): SegmentInfo {

@@ -41,6 +41,11 @@ export function encodeRecord(header: RecordHeader, payload: Uint8Array): Buffer 
   return record
 }
 
+/** recordPayload is the payload of a record built by encodeRecord. */
+export function recordPayload(record: Buffer): Buffer {
+  return record.subarray(RECORD_HEADER_BYTES, record.length - RECORD_DIGEST_BYTES)
+}
+
 export function sha256(bytes: Uint8Array): Buffer {
   // The one-shot hash costs less per call than createHash, which matters for small events.
   return hash('sha256', bytes, 'buffer')

@@ -42,3 +42,38 @@ describe('EventStore', () => {
     expect(verify.ok).toBe(true)
   })
 })
+
+describe('onAppend', () => {
+  it('hands every durable event to listeners once, in order, before the append resolves', async () => {
+    const store = await EventStore.open(`${tempDir()}/store`, { create: true })
+    const seen: number[] = []
+    const stop = store.onAppend((events) => seen.push(...events.map((e) => e.sequence)))
+    const first = store.append(event(1))
+    const batch = store.appendBatch([event(2), event(3)])
+    expect((await first).sequence).toBe(1)
+    expect(seen).toContain(1)
+    await batch
+    expect(seen).toEqual([1, 2, 3])
+    stop()
+    await store.append(event(4))
+    expect(seen).toEqual([1, 2, 3])
+    await store.close()
+  })
+})
+
+describe('refresh', () => {
+  it('lets a reader see what a writer appended after the reader opened', async () => {
+    const dir = `${tempDir()}/store`
+    const writer = await EventStore.open(dir, { create: true, segmentBytesMax: 4096 })
+    await writer.append(event(1))
+    const reader = await EventStore.open(dir, { access: 'read' })
+    const seen: number[] = []
+    reader.onAppend((events) => seen.push(...events.map((e) => e.sequence)))
+    for (let i = 2; i <= 40; i++) await writer.append(event(i))
+    expect(await reader.refresh()).toBe(39)
+    expect(seen).toEqual(Array.from({ length: 39 }, (_, i) => i + 2))
+    expect(reader.inspect().event_count).toBe(40)
+    await reader.close()
+    await writer.close()
+  })
+})
