@@ -9,7 +9,12 @@ const USAGE = `Usage: lighthouse-store <command> DIR [options]
 
 Commands:
   append DIR [--segment-bytes N] [--node-id ID]   append NDJSON events read from stdin
-  query DIR [--type T]... [--aggregate A]... [--after-seq N] [--before-seq N] [--limit N] [--desc]
+  query DIR [filters] [--limit N] [--offset N] [--order-by sequence|timestamp] [--desc]
+            [--cursor C] [--explain]              NDJSON of matching events; --explain prints
+                                                   the plan and next cursor on stderr
+      filters: --type T... --aggregate A... --aggregate-type T... --source S... --component C...
+               --correlation ID --causation ID --after-seq N --before-seq N
+               --after-time ISO --before-time ISO --data-contains JSON --metadata-contains JSON
   verify DIR [--json]                              check every record; exit 1 on damage
   recover DIR [--json]                             repair damage, quarantining what is cut
   inspect DIR [--json]                             summary of the store

@@ -1,5 +1,7 @@
 import { EventStore } from '../engine/eventStore'
 import type { FileReport, InspectReport, RecoveryReport } from '../../shared/report'
+import type { EventQuery } from '../../shared/query'
+import { FILTER_OPTIONS, filterFromOptions } from './filterOptions'
 import type { CliIo } from './cliIo'
 import { EXIT, writeLine } from './cliIo'
 import { integerOption, parseCommand } from './args'
@@ -7,26 +9,32 @@ import { integerOption, parseCommand } from './args'
 /** query prints matching events as NDJSON, oldest first (or newest first with --desc). */
 export async function queryCommand(args: string[], io: CliIo): Promise<number> {
   const { dir, values } = parseCommand(args, {
-    type: { type: 'string', multiple: true },
-    aggregate: { type: 'string', multiple: true },
-    'after-seq': { type: 'string' },
-    'before-seq': { type: 'string' },
+    ...FILTER_OPTIONS,
     limit: { type: 'string' },
+    offset: { type: 'string' },
+    'order-by': { type: 'string' },
     desc: { type: 'boolean' },
+    cursor: { type: 'string' },
+    explain: { type: 'boolean' },
     json: { type: 'boolean' },
   })
-  const query = {
-    event_types: values.type,
-    aggregate_ids: values.aggregate,
-    after_sequence: integerOption(values['after-seq'], 'after-seq'),
-    before_sequence: integerOption(values['before-seq'], 'before-seq'),
+  const query: EventQuery = {
+    ...filterFromOptions(values),
     limit: integerOption(values.limit, 'limit', 1),
-    order: values.desc ? ('desc' as const) : ('asc' as const),
+    offset: integerOption(values.offset, 'offset'),
+    order_by: values['order-by'] as EventQuery['order_by'],
+    order: values.desc ? 'desc' : 'asc',
+    cursor: values.cursor,
   }
   const store = await EventStore.open(dir, { access: 'read' })
   try {
-    const { events } = await store.query(query)
-    for (const event of events) await writeLine(io.stdout, JSON.stringify(event))
+    const result = await store.query(query)
+    for (const event of result.events) await writeLine(io.stdout, JSON.stringify(event))
+    if (values.explain) {
+      const { total_count, has_more, next_cursor, execution_time_ms, plan } = result
+      const explain = { total_count, has_more, next_cursor, execution_time_ms, plan }
+      await writeLine(io.stderr, JSON.stringify(explain))
+    }
     return EXIT.ok
   } finally {
     await store.close()

@@ -1,56 +1,82 @@
 import type { StoredEvent } from '../../shared/event'
-import type { EventQuery } from '../../shared/query'
+import type { EventFilter } from '../../shared/query'
+import { containsSubset } from './containsSubset'
 import { ValidationError } from './errors'
-import { QUERY_LIMIT_DEFAULT, QUERY_LIMIT_MAX, QUERY_LIMIT_MIN } from './limits'
+import { ID_FIELD_CHARS_MAX, NESTING_DEPTH_MAX } from './limits'
 
-/** A checked query: the predicate and the bounds a reader uses to skip whole segments. */
-export interface CompiledQuery {
+/** A checked filter: the predicate, and the bounds a reader uses to skip whole segments. */
+export interface CompiledFilter {
   matches: (event: StoredEvent) => boolean
   /** Inclusive sequence range that can match. */
   fromSequence: number
   toSequence: number
-  limit: number
-  descending: boolean
+  /** Exclusive time bounds in ms, or null. */
+  afterMs: number | null
+  beforeMs: number | null
+  /** Fields whose exact values the filter asks for (what an index could answer). */
+  exact: { field: ExactField; values: Set<string> }[]
 }
 
-/** compileQuery validates a query (errors name the field and the limit) and compiles it. */
-export function compileQuery(query: EventQuery): CompiledQuery {
-  const limit = query.limit ?? QUERY_LIMIT_DEFAULT
-  if (!Number.isInteger(limit) || limit < QUERY_LIMIT_MIN || limit > QUERY_LIMIT_MAX) {
-    throw new ValidationError(
-      'limit',
-      `must be an integer from ${QUERY_LIMIT_MIN} to ${QUERY_LIMIT_MAX}`,
-    )
+export type ExactField =
+  | 'event_type'
+  | 'aggregate_id'
+  | 'aggregate_type'
+  | 'source_agent'
+  | 'source_component'
+  | 'correlation_id'
+  | 'causation_id'
+
+const LIST_FIELDS: [keyof EventFilter, ExactField][] = [
+  ['event_types', 'event_type'],
+  ['aggregate_ids', 'aggregate_id'],
+  ['aggregate_types', 'aggregate_type'],
+  ['source_agents', 'source_agent'],
+  ['source_components', 'source_component'],
+]
+
+/** Most values one list filter may name. */
+export const FILTER_VALUES_MAX = 1000
+
+/** compileFilter validates a filter (errors name the field and the limit) and compiles it. */
+export function compileFilter(filter: EventFilter): CompiledFilter {
+  const after = sequenceBound(filter.after_sequence, 'after_sequence') ?? 0
+  const before = sequenceBound(filter.before_sequence, 'before_sequence') ?? Number.MAX_SAFE_INTEGER
+  const afterMs = timeBound(filter.after_timestamp, 'after_timestamp')
+  const beforeMs = timeBound(filter.before_timestamp, 'before_timestamp')
+  const exact: CompiledFilter['exact'] = []
+  for (const [name, field] of LIST_FIELDS) {
+    const values = stringSet(filter[name], name)
+    if (values) exact.push({ field, values })
   }
-  const after = sequenceBound(query.after_sequence, 'after_sequence') ?? 0
-  const before = sequenceBound(query.before_sequence, 'before_sequence') ?? Number.MAX_SAFE_INTEGER
-  const afterTime = timeBound(query.after_timestamp, 'after_timestamp')
-  const beforeTime = timeBound(query.before_timestamp, 'before_timestamp')
-  const sets = {
-    event_type: stringSet(query.event_types, 'event_types'),
-    aggregate_id: stringSet(query.aggregate_ids, 'aggregate_ids'),
-    aggregate_type: stringSet(query.aggregate_types, 'aggregate_types'),
-    source_agent: stringSet(query.source_agents, 'source_agents'),
-    source_component: stringSet(query.source_components, 'source_components'),
-  } as const
-  const tests: ((event: StoredEvent) => boolean)[] = []
-  for (const [field, set] of Object.entries(sets) as [keyof typeof sets, Set<string> | null][]) {
-    if (set) tests.push((event) => set.has(event[field] as string))
+  for (const field of ['correlation_id', 'causation_id'] as const) {
+    const value = filter[field]
+    if (value === undefined) continue
+    if (typeof value !== 'string' || value.length > ID_FIELD_CHARS_MAX) {
+      throw new ValidationError(
+        field,
+        `must be a string of at most ${ID_FIELD_CHARS_MAX} characters`,
+      )
+    }
+    exact.push({ field, values: new Set([value]) })
   }
-  if (query.correlation_id !== undefined)
-    tests.push((e) => e.correlation_id === query.correlation_id)
-  if (query.causation_id !== undefined) tests.push((e) => e.causation_id === query.causation_id)
-  if (afterTime !== null) tests.push((e) => Date.parse(e.timestamp) > afterTime)
-  if (beforeTime !== null) tests.push((e) => Date.parse(e.timestamp) < beforeTime)
-  if (query.order !== undefined && query.order !== 'asc' && query.order !== 'desc') {
-    throw new ValidationError('order', 'must be "asc" or "desc"')
-  }
+  const tests: ((event: StoredEvent) => boolean)[] = exact.map(
+    ({ field, values }) =>
+      (event) =>
+        values.has(event[field] as string),
+  )
+  if (afterMs !== null) tests.push((e) => Date.parse(e.timestamp) > afterMs)
+  if (beforeMs !== null) tests.push((e) => Date.parse(e.timestamp) < beforeMs)
+  const data = containsFilter(filter.data_contains, 'data_contains')
+  const metadata = containsFilter(filter.metadata_contains, 'metadata_contains')
+  if (data) tests.push((e) => containsSubset(e.data, data))
+  if (metadata) tests.push((e) => containsSubset(e.metadata, metadata))
   return {
     matches: (event) => tests.every((test) => test(event)),
     fromSequence: after + 1,
     toSequence: before - 1,
-    limit,
-    descending: query.order === 'desc',
+    afterMs,
+    beforeMs,
+    exact,
   }
 }
 
@@ -74,5 +100,32 @@ function stringSet(value: unknown, field: string): Set<string> | null {
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
     throw new ValidationError(field, 'must be a list of strings')
   }
+  if (value.length > FILTER_VALUES_MAX) {
+    throw new ValidationError(
+      field,
+      `names ${value.length} values, over the limit of ${FILTER_VALUES_MAX} (FILTER_VALUES_MAX)`,
+    )
+  }
   return value.length > 0 ? new Set(value as string[]) : null
+}
+
+function containsFilter(value: unknown, field: string): object | null {
+  if (value === undefined) return null
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(field, 'must be a JSON object')
+  }
+  if (deeperThan(value, NESTING_DEPTH_MAX)) {
+    throw new ValidationError(
+      field,
+      `nests deeper than the limit of ${NESTING_DEPTH_MAX} levels (NESTING_DEPTH_MAX)`,
+    )
+  }
+  return value
+}
+
+/** deeperThan stops as soon as it knows, so a hostile nesting cannot exhaust the stack. */
+function deeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  if (levels === 0) return true
+  return Object.values(value).some((child) => deeperThan(child, levels - 1))
 }

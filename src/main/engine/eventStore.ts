@@ -10,7 +10,7 @@ import type { ActiveSegment } from './appendLog'
 import { analyzeStore } from './analyzeStore'
 import type { StoreAnalysis } from './analyzeStore'
 import { buildEvent, decodeEvent, encodeEvent } from './eventCodec'
-import { compileQuery } from './eventFilter'
+import { runQuery } from './queryRunner'
 import { defaultNodeId, EventIdClock, formatEventId, parseEventId, validateNodeId } from './eventId'
 import { CorruptionError, StoreError, ValidationError } from './errors'
 import { encodeRecord, recordPayload } from './recordCodec'
@@ -31,6 +31,7 @@ import {
   SEGMENT_AGE_MS_DEFAULT,
   SEGMENT_BYTES_DEFAULT,
   SEGMENT_BYTES_MIN,
+  ID_FIELD_CHARS_MAX,
 } from './limits'
 
 export interface OpenOptions {
@@ -382,33 +383,42 @@ export class EventStore {
     )
   }
 
-  /** query scans the segments that can hold matches and returns one page. */
-  async query(query: EventQuery = {}): Promise<QueryResult> {
-    const compiled = compileQuery(query)
-    const wanted = compiled.limit + 1
-    const segments = this.segments
-      .filter(
-        (s) =>
-          s.records > 0 &&
-          s.lastSequence >= compiled.fromSequence &&
-          s.firstSequence <= compiled.toSequence,
-      )
-      .map((s) => ({ ...s }))
-    if (compiled.descending) segments.reverse()
-    const events: StoredEvent[] = []
-    for (const segment of segments) {
-      const found: StoredEvent[] = []
-      await this.readSegment(segment, (record) => {
-        const sequence = record.header.sequence
-        if (sequence < compiled.fromSequence || sequence > compiled.toSequence) return false
-        const event = decodeEvent(record.payload)
-        if (compiled.matches(event)) found.push(event)
-        return !compiled.descending && events.length + found.length >= wanted
-      })
-      events.push(...(compiled.descending ? found.reverse() : found))
-      if (events.length >= wanted) break
+  /** query answers one page of a query (see queryRunner.ts for how). */
+  query(query: EventQuery = {}): Promise<QueryResult> {
+    const segments = this.segments.map((s) => ({ ...s }))
+    return runQuery(query, segments, (segment, onRecord) => this.readSegment(segment, onRecord))
+  }
+
+  /** getBySequence returns the event with that sequence, or null when there is none. */
+  async getBySequence(sequence: number): Promise<StoredEvent | null> {
+    if (!Number.isSafeInteger(sequence) || sequence < 1) {
+      throw new ValidationError('sequence', 'must be a whole number of 1 or more')
     }
-    return { events: events.slice(0, compiled.limit), has_more: events.length > compiled.limit }
+    const segment = this.segments.find(
+      (s) => s.firstSequence <= sequence && sequence <= s.lastSequence,
+    )
+    if (!segment) return null
+    let found: StoredEvent | null = null
+    await this.readSegment({ ...segment }, (record) => {
+      if (record.header.sequence !== sequence) return false
+      found = decodeEvent(record.payload)
+      return true
+    })
+    return found
+  }
+
+  /** getEvent returns the event with that id, or null; the id names its own sequence. */
+  async getEvent(eventId: string): Promise<StoredEvent | null> {
+    if (typeof eventId !== 'string' || eventId.length > ID_FIELD_CHARS_MAX) {
+      throw new ValidationError(
+        'event_id',
+        `must be a string of at most ${ID_FIELD_CHARS_MAX} characters`,
+      )
+    }
+    const parsed = parseEventId(eventId)
+    if (!parsed) return null
+    const event = await this.getBySequence(parsed.sequence)
+    return event?.event_id === eventId ? event : null
   }
 
   /**
@@ -559,12 +569,15 @@ export class EventStore {
           this.ctx.nowMs,
         )
         const info = this.segments.find((s) => s.segmentNumber === segmentNumber)
-        if (info)
+        if (info) {
           Object.assign(info, {
             sealed: true,
             name: sealedName(segmentNumber),
             bytes: manifest.gz_bytes,
+            minTimeMs: Date.parse(manifest.min_timestamp),
+            maxTimeMs: Date.parse(manifest.max_timestamp),
           })
+        }
       } catch (error) {
         // The raw segment is still there and intact unless the error says otherwise.
         if (error instanceof CorruptionError) this.setMode('needs_recovery', error.message)
@@ -588,6 +601,12 @@ function segmentInfos(analysis: StoreAnalysis): SegmentInfo[] {
       records: s.records,
       bytes: s.bytes,
       rawBytes: s.validEnd,
+      ...(s.manifest && s.records > 0
+        ? {
+            minTimeMs: Date.parse(s.manifest.min_timestamp),
+            maxTimeMs: Date.parse(s.manifest.max_timestamp),
+          }
+        : {}),
     }))
 }
 

@@ -43,3 +43,6 @@ export const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
 
 /** Keys refused anywhere in data and metadata: decoders rename or drop them silently. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+
+/** Deepest `offset` a query may ask for; page further with the cursor. */
+export const QUERY_OFFSET_MAX = 100_000

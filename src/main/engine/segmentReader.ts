@@ -25,6 +25,9 @@ export interface SegmentInfo {
   bytes: number
   /** Uncompressed bytes known complete: readers never read past it. */
   rawBytes: number
+  /** Smallest and largest event time, when known (sealed segments): lets queries skip it. */
+  minTimeMs?: number
+  maxTimeMs?: number
 }
 
 /**

@@ -102,6 +102,36 @@ describe('lighthouse-store CLI', () => {
     )
   })
 
+  it('query filters by data, orders by timestamp, and explains its plan on stderr', async () => {
+    const dir = `${tempDir()}/store`
+    const at = (minute: number) => `"timestamp":"2026-01-01T00:0${minute}:00.000Z"`
+    const input =
+      line('a', 'x', `,${at(3)},"data":{"status":"ok","tags":["t1","t2"]}`) +
+      line('a', 'y', `,${at(1)},"data":{"status":"failed"}`) +
+      line('b', 'x', `,${at(2)},"data":{"status":"ok"}`)
+    await runCli(['append', dir], input)
+    const ok = await runCli([
+      'query',
+      dir,
+      '--data-contains',
+      '{"status":"ok"}',
+      '--order-by',
+      'timestamp',
+    ])
+    expect(ok.lines.map((l) => (l as { sequence: number }).sequence)).toEqual([3, 1])
+    const tagged = await runCli(['query', dir, '--data-contains', '{"tags":["t2"]}', '--explain'])
+    expect(tagged.lines.map((l) => (l as { sequence: number }).sequence)).toEqual([1])
+    expect(JSON.parse(tagged.stderr)).toMatchObject({
+      total_count: 1,
+      has_more: false,
+      next_cursor: null,
+      plan: { segments_total: 1, segments_read: 1, events_scanned: 3 },
+    })
+    const bad = await runCli(['query', dir, '--data-contains', '{status'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--data-contains must be JSON')
+  })
+
   it('inspect, verify and recover print the contract JSON shapes', async () => {
     const dir = `${tempDir()}/store`
     await runCli(['append', dir], line('a', 'x') + line('b', 'y'))
