@@ -17,6 +17,11 @@ const mainEntryFiles: Record<string, string> = {
   index: 'src/main/index.ts',
   cli: 'src/main/cli/index.ts',
   'bench-engine': 'bench/engine.ts',
+  'bench-replay': 'bench/replay.ts',
+  'bench-verify': 'bench/verify.ts',
+  'bench-query': 'bench/query.ts',
+  // Worker threads load their code from a file, so the verification worker is an entry.
+  'verify-worker': 'src/main/engine/verifyWorker.ts',
 }
 
 function existingEntries(entries: Record<string, string>): Record<string, string> {

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'store_failed', // an I/O error made the store read-only
   'store_closed',
   'overloaded', // the append queue is full; retry later
+  'version_conflict', // an expected aggregate version did not hold; nothing was stored
+  'idempotency_conflict', // a batch mixed keys already stored with new ones
   'corruption',
   'io_error',
   'internal',

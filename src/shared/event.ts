@@ -21,6 +21,11 @@ export interface EventInput {
   source_agent?: string | null
   source_component?: string
   schema_version?: number
+  /**
+   * Retrying an append with the same key, within the store's idempotency window, returns
+   * the original sequence and event_id instead of storing the event twice.
+   */
+  idempotency_key?: string
 }
 
 /** StoredEvent is an event as the store keeps and returns it: every field present. */
@@ -39,6 +44,8 @@ export interface StoredEvent {
   source_agent: string | null
   source_component: string
   schema_version: number
+  /** Present only when the event was appended with one. */
+  idempotency_key?: string
 }
 
 /** AppendResult acknowledges one durable event. */

@@ -119,8 +119,7 @@ function submitLine(store: EventStore, line: string, lineNumber: number): Promis
     )
   }
   try {
-    const { results, durable } = store.submit([input], 'event')
-    return durable.then(() => results[0]!)
+    return store.submit([input], 'event').then((results) => results[0]!)
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error
     const detail = error.message.slice(error.field.length + 1)

@@ -4,6 +4,7 @@ import type { CliIo } from './cliIo'
 import { EXIT, UsageError } from './cliIo'
 import { appendCommand } from './appendCommand'
 import { inspectCommand, queryCommand, recoverCommand, verifyCommand } from './readCommands'
+import { tailCommand } from './tailCommand'
 
 const USAGE = `Usage: lighthouse-store <command> DIR [options]
 
@@ -15,9 +16,12 @@ Commands:
       filters: --type T... --aggregate A... --aggregate-type T... --source S... --component C...
                --correlation ID --causation ID --after-seq N --before-seq N
                --after-time ISO --before-time ISO --data-contains JSON --metadata-contains JSON
-  verify DIR [--json]                              check every record; exit 1 on damage
+  verify DIR [--json] [--progress]                 check every record; exit 1 on damage
+                                                   (--progress: a line per update on stderr)
   recover DIR [--json]                             repair damage, quarantining what is cut
   inspect DIR [--json]                             summary of the store
+  tail DIR [filters] [--from-seq N]                NDJSON of matching events as they are appended
+                                                   (by any process), until SIGINT or SIGTERM
 
 Exit codes: 0 ok, 1 damage or recovery needed, 2 usage or bad input,
             3 held by another writer, 4 not a store or an I/O error.`
@@ -28,6 +32,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   verify: verifyCommand,
   recover: recoverCommand,
   inspect: inspectCommand,
+  tail: tailCommand,
 }
 
 /** main runs one command and returns its exit code; every failure is one sentence on stderr. */

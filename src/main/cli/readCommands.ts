@@ -5,6 +5,7 @@ import { FILTER_OPTIONS, filterFromOptions } from './filterOptions'
 import type { CliIo } from './cliIo'
 import { EXIT, writeLine } from './cliIo'
 import { integerOption, parseCommand } from './args'
+import { verifyStore } from './verifyProgress'
 
 /** query prints matching events as NDJSON, oldest first (or newest first with --desc). */
 export async function queryCommand(args: string[], io: CliIo): Promise<number> {
@@ -54,10 +55,13 @@ export async function inspectCommand(args: string[], io: CliIo): Promise<number>
   }
 }
 
-/** verify reads and checks every record; exit 1 when anything is damaged. */
+/** verify reads and checks every record on worker threads; exit 1 when anything is damaged. */
 export async function verifyCommand(args: string[], io: CliIo): Promise<number> {
-  const { dir, values } = parseCommand(args, { json: { type: 'boolean' } })
-  const report = await EventStore.verify(dir)
+  const { dir, values } = parseCommand(args, {
+    json: { type: 'boolean' },
+    progress: { type: 'boolean' },
+  })
+  const report = await verifyStore(dir, values.progress ? io.stderr : null)
   if (values.json) await writeLine(io.stdout, JSON.stringify(report))
   else for (const file of report.files) await writeLine(io.stdout, describeFile(file))
   if (!values.json) {

@@ -1,4 +1,6 @@
 import type { FileSystem } from './fileSystem'
+import { isCode } from './fileSystem'
+import { REFRESH_ATTEMPTS_MAX } from './limits'
 import type { FileReport } from '../../shared/report'
 import type { SegmentCheck } from './segmentCheck'
 import { checkLog, checkSealed } from './segmentCheck'
@@ -55,7 +57,69 @@ export async function analyzeStore(
   dir: string,
   options: AnalyzeOptions,
 ): Promise<StoreAnalysis> {
+  // A writer in another process may seal (and remove) a log between the listing and the
+  // read: start again from a fresh listing rather than fail.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await analyzeOnce(fs, dir, options)
+    } catch (error) {
+      if (!isCode(error, 'ENOENT') || attempt >= REFRESH_ATTEMPTS_MAX) throw error
+    }
+  }
+}
+
+async function analyzeOnce(
+  fs: FileSystem,
+  dir: string,
+  options: AnalyzeOptions,
+): Promise<StoreAnalysis> {
   const names = (await fs.readdir(dir)) ?? []
+  const plan = planSegmentChecks(names)
+  const leftovers = plan.leftovers
+  const segments: SegmentCheck[] = []
+  for (const task of plan.tasks) {
+    const number = task.segmentNumber
+    const check = { storeId: options.storeId, deep: options.deep, checkDigest: options.checkDigest }
+    if (task.source === 'log') {
+      const known = options.knownLog ? await options.knownLog(number) : null
+      segments.push(
+        known ?? (await checkLog(fs, dir, number, { ...check, mayHaveTornTail: task.newest })),
+      )
+    } else {
+      segments.push(await checkSealed(fs, dir, number, { ...check, mayHaveTornTail: false }))
+    }
+  }
+  const quarantined = ((await fs.readdir(`${dir}/${QUARANTINE_DIR}`)) ?? [])
+    .map((name) => /segment-(\d{10})\./.exec(name)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number)
+  const { files, problems } = accountSegments(segments, options.writerActive)
+  return {
+    segments,
+    files,
+    problems,
+    leftovers,
+    segmentNumberMax: Math.max(0, ...plan.tasks.map((t) => t.segmentNumber), ...quarantined),
+    lastEventId: lastEventId(segments),
+  }
+}
+
+/** SegmentCheckTask says how one segment is read: its raw log, or its sealed file. */
+export interface SegmentCheckTask {
+  segmentNumber: number
+  source: 'log' | 'sealed'
+  /** The highest-numbered segment: only its raw log may end in a torn tail. */
+  newest: boolean
+}
+
+/**
+ * planSegmentChecks turns the names in a store directory into one task per segment, in
+ * segment order, and the leftovers of interrupted work a writer removes.
+ */
+export function planSegmentChecks(names: readonly string[]): {
+  tasks: SegmentCheckTask[]
+  leftovers: string[]
+} {
   const byNumber = new Map<number, SegmentFiles>()
   const leftovers = names.filter((name) => name.endsWith('.tmp'))
   for (const name of names) {
@@ -71,40 +135,22 @@ export async function analyzeStore(
   }
   const numbers = [...byNumber.keys()].sort((a, b) => a - b)
   const newest = numbers.at(-1)
-  const segments: SegmentCheck[] = []
-  for (const number of numbers) {
+  const tasks = numbers.map((number): SegmentCheckTask => {
     const files = byNumber.get(number)!
-    const check = { storeId: options.storeId, deep: options.deep, checkDigest: options.checkDigest }
-    if (files.log) {
-      // The raw log is the source; any sealed copy next to it is an interrupted seal.
-      if (files.sealed) leftovers.push(sealedName(number))
-      if (files.manifest) leftovers.push(manifestName(number))
-      const known = options.knownLog ? await options.knownLog(number) : null
-      segments.push(
-        known ??
-          (await checkLog(fs, dir, number, { ...check, mayHaveTornTail: number === newest })),
-      )
-    } else {
-      segments.push(await checkSealed(fs, dir, number, { ...check, mayHaveTornTail: false }))
-    }
-  }
-  const quarantined = ((await fs.readdir(`${dir}/${QUARANTINE_DIR}`)) ?? [])
-    .map((name) => /segment-(\d{10})\./.exec(name)?.[1])
-    .filter((n): n is string => n !== undefined)
-    .map(Number)
-  const { files, problems } = account(segments, options.writerActive)
-  return {
-    segments,
-    files,
-    problems,
-    leftovers,
-    segmentNumberMax: Math.max(0, ...numbers, ...quarantined),
-    lastEventId: lastEventId(segments),
-  }
+    if (!files.log) return { segmentNumber: number, source: 'sealed', newest: number === newest }
+    // The raw log is the source; any sealed copy next to it is an interrupted seal.
+    if (files.sealed) leftovers.push(sealedName(number))
+    if (files.manifest) leftovers.push(manifestName(number))
+    return { segmentNumber: number, source: 'log', newest: number === newest }
+  })
+  return { tasks, leftovers }
 }
 
-/** account walks the segments in order and checks that sequences continue from 1. */
-function account(
+/**
+ * accountSegments walks the segments in order and checks that sequences continue from 1:
+ * it turns per-segment checks into the verify report's files and the store's problems.
+ */
+export function accountSegments(
   segments: SegmentCheck[],
   writerActive: boolean,
 ): Pick<StoreAnalysis, 'files' | 'problems'> {
@@ -135,17 +181,8 @@ function account(
       }
     }
     const damage = segment.damage
-    const ignoredTail = damage?.kind === 'torn' && isNewest && writerActive
-    const found = problemOf(segment, index, ignoredTail)
-    files.push({
-      name: segment.name,
-      status: !found ? 'ok' : found.kind === 'manifest' ? 'corrupt' : found.kind,
-      records: segment.records,
-      first_sequence:
-        segment.records > 0 ? (segment.lastSequence ?? 0) - segment.records + 1 : null,
-      last_sequence: segment.records > 0 ? segment.lastSequence : null,
-      problems: found ? [{ offset: found.offset, reason: found.reason }] : [],
-    })
+    const found = problemOf(segment, index, isNewest && writerActive)
+    files.push(fileReportOf(segment, found))
     if (found) problems.push(found)
     // After damage the segment's true end is unknown; the next segment's start is the authority.
     expected =
@@ -156,13 +193,36 @@ function account(
   return { files, problems }
 }
 
-/** problemOf is the problem a segment reports, if any; a manifest counts only without damage. */
+/**
+ * segmentFileReport is what verify says about one segment on its own, without the sequence
+ * accounting across segments: `writerHoldsTail` ignores an unfinished tail of the newest one.
+ */
+export function segmentFileReport(segment: SegmentCheck, writerHoldsTail: boolean): FileReport {
+  return fileReportOf(segment, problemOf(segment, 0, writerHoldsTail))
+}
+
+function fileReportOf(segment: SegmentCheck, found: StoreProblem | null): FileReport {
+  return {
+    name: segment.name,
+    status: !found ? 'ok' : found.kind === 'manifest' ? 'corrupt' : found.kind,
+    records: segment.records,
+    first_sequence: segment.records > 0 ? (segment.lastSequence ?? 0) - segment.records + 1 : null,
+    last_sequence: segment.records > 0 ? segment.lastSequence : null,
+    problems: found ? [{ offset: found.offset, reason: found.reason }] : [],
+  }
+}
+
+/**
+ * problemOf is the problem a segment reports, if any; a manifest counts only without damage.
+ * `writerHoldsTail`: a live writer is still writing this (newest) segment's unfinished tail.
+ */
 function problemOf(
   segment: SegmentCheck,
   index: number,
-  ignoredTail: boolean,
+  writerHoldsTail: boolean,
 ): StoreProblem | null {
   const { damage, name } = segment
+  const ignoredTail = damage?.kind === 'torn' && writerHoldsTail
   if (damage && !ignoredTail) {
     return {
       kind: damage.kind,

@@ -53,6 +53,7 @@ export class AppendLog {
   private queuedBytes = 0
   private flushing: Promise<void> | null = null
   private failure: StoreError | null = null
+  private lastDurable: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly options: AppendLogOptions,
@@ -72,6 +73,11 @@ export class AppendLog {
   /** The sequence the next submitted record must carry. */
   get next(): number {
     return this.nextSequence
+  }
+
+  /** The last sequence handed out, and a promise that it (and all before it) is durable. */
+  get lastAssigned(): { sequence: number; durable: Promise<void> } {
+    return { sequence: this.nextSequence - 1, durable: this.lastDurable }
   }
 
   /**
@@ -99,10 +105,12 @@ export class AppendLog {
     this.nextSequence += records.length
     this.queuedEvents += records.length
     this.queuedBytes += bytes
-    return new Promise<void>((resolve, reject) => {
+    const durable = new Promise<void>((resolve, reject) => {
       this.queue.push({ records, bytes, resolve, reject, durable: false })
       this.flushing ??= this.drain()
     })
+    this.lastDurable = durable.catch(() => undefined)
+    return durable
   }
 
   /** drained resolves when everything queued so far is durable (or has failed). */

@@ -26,6 +26,7 @@ const INPUT_FIELDS: ReadonlySet<string> = new Set([
   'source_agent',
   'source_component',
   'schema_version',
+  'idempotency_key',
 ])
 
 /** The store-assigned parts of an event. */
@@ -75,6 +76,9 @@ export function buildEvent(input: unknown, assigned: Assigned, prefix = ''): Sto
       true,
     ) as string,
     schema_version: schemaVersionField(event.schema_version ?? 1, field('schema_version')),
+    ...(event.idempotency_key === undefined
+      ? {}
+      : { idempotency_key: idField(event.idempotency_key, field('idempotency_key'), true)! }),
   }
 }
 
@@ -95,11 +99,15 @@ const EVENT_KEYS = [
 ] as const satisfies readonly (keyof StoredEvent)[]
 
 /** The keys, encoded once. */
-const ENCODED_KEYS = EVENT_KEYS.map((key) => {
+const ENCODED_KEYS = EVENT_KEYS.map(encodedKey)
+
+function encodedKey(key: string): Buffer {
   writer.reset()
   writer.string(key)
   return Buffer.from(writer.view())
-})
+}
+
+const IDEMPOTENCY_KEY = encodedKey('idempotency_key')
 
 /**
  * encodeEvent writes a built event as MessagePack, checking `data` and `metadata` as it
@@ -110,7 +118,8 @@ const ENCODED_KEYS = EVENT_KEYS.map((key) => {
 export function encodeEvent(event: StoredEvent, prefix: string): Buffer {
   writer.reset()
   try {
-    writer.mapHeader(EVENT_KEYS.length)
+    const keyed = event.idempotency_key !== undefined
+    writer.mapHeader(keyed ? EVENT_KEYS.length + 1 : EVENT_KEYS.length)
     for (let i = 0; i < EVENT_KEYS.length; i++) {
       writer.raw(ENCODED_KEYS[i]!)
       const key = EVENT_KEYS[i]!
@@ -119,6 +128,10 @@ export function encodeEvent(event: StoredEvent, prefix: string): Buffer {
       else if (value === null) writer.nil()
       else if (typeof value === 'number') writer.number(value)
       else writer.string(value as string)
+    }
+    if (keyed) {
+      writer.raw(IDEMPOTENCY_KEY)
+      writer.string(event.idempotency_key!)
     }
   } catch (error) {
     if (error instanceof EventTooLarge) throw tooLarge(error.bytesAtLeast, prefix)

@@ -6,17 +6,26 @@ import type { InspectReport, RecoveryReport, StoreMode, VerifyReport } from '../
 import type { FileSystem } from './fileSystem'
 import { nodeFileSystem } from './nodeFileSystem'
 import { AppendLog } from './appendLog'
+import type { ExpectedVersions } from './aggregateVersions'
+import { AggregateVersions, validateExpectedVersions } from './aggregateVersions'
+import { IdempotencyWindow, idempotencyKeys } from './idempotencyWindow'
 import type { ActiveSegment } from './appendLog'
 import { analyzeStore } from './analyzeStore'
 import type { StoreAnalysis } from './analyzeStore'
 import { buildEvent, decodeEvent, encodeEvent } from './eventCodec'
 import { runQuery } from './queryRunner'
+import type { SegmentManifest } from './manifest'
+import { indexName } from './segmentIndex'
+import { rebuildSegmentIndex } from './segmentIndexBuilder'
 import { defaultNodeId, EventIdClock, formatEventId, parseEventId, validateNodeId } from './eventId'
 import { CorruptionError, StoreError, ValidationError } from './errors'
 import { encodeRecord, recordPayload } from './recordCodec'
 import type { RepairContext } from './recovery'
 import { rebuildManifests, removeLeftovers, repairFrom, writeRecoveryReport } from './recovery'
 import { sealSegment } from './sealer'
+import { SegmentIndexes } from './indexCache'
+import { checkIndexes } from './indexMaintenance'
+import { inGroups, ReaderRefresh } from './readerRefresh'
 import { readSegmentRecords } from './segmentReader'
 import type { SegmentInfo } from './segmentReader'
 import { encodeSegmentHeader, SEGMENT_HEADER_BYTES } from './segmentHeader'
@@ -32,6 +41,8 @@ import {
   SEGMENT_BYTES_DEFAULT,
   SEGMENT_BYTES_MIN,
   ID_FIELD_CHARS_MAX,
+  IDEMPOTENCY_KEYS_MAX,
+  IDEMPOTENCY_REBUILD_EVENTS_MAX,
 } from './limits'
 
 export interface OpenOptions {
@@ -51,6 +62,12 @@ export interface OpenOptions {
 
 /** AppendListener receives each group of newly durable events, in order. */
 export type AppendListener = (events: readonly StoredEvent[]) => void
+
+/** AppendOptions are the checks an append can ask for. */
+export interface AppendOptions {
+  /** Per aggregate id: the number of events it must have now, or 'no_stream' for none. */
+  expected_versions?: ExpectedVersions
+}
 
 /** Options only `recover` sets. */
 interface WriterOptions extends OpenOptions {
@@ -81,6 +98,10 @@ export class EventStore {
   private closed = false
   private holdsLock = false
   private readonly appendListeners = new Set<AppendListener>()
+  private readonly idempotency: IdempotencyWindow
+  private readonly versions: AggregateVersions
+  /** Summaries of the sealed segments' index files (see indexCache.ts). */
+  readonly indexes: SegmentIndexes
 
   private constructor(
     private readonly ctx: Context,
@@ -92,7 +113,13 @@ export class EventStore {
     readonly openReport: RecoveryReport | null,
   ) {
     this.modeValue = mode
+    this.idempotency = new IdempotencyWindow(ctx.nowMs)
+    this.versions = new AggregateVersions(
+      (aggregates, through) => this.countEvents(aggregates, through),
+      () => this.log?.lastAssigned ?? { sequence: this.lastSequence, durable: Promise.resolve() },
+    )
     this.segments = segmentInfos(analysis)
+    this.indexes = new SegmentIndexes(ctx.fs, ctx.dir)
     if (analysis.problems.length > 0) this.reasonValue = describeProblems(analysis)
   }
 
@@ -173,7 +200,10 @@ export class EventStore {
     })
     const damaged = analysis.problems.some((problem) => problem.kind !== 'manifest')
     const mode = damaged ? 'needs_recovery' : 'read_only'
-    return new EventStore(ctx, null, clockFor(ctx, analysis), analysis, mode, null)
+    const store = new EventStore(ctx, null, clockFor(ctx, analysis), analysis, mode, null)
+    // A reader only loads indexes: an unusable one is ignored and its segment scanned.
+    await checkIndexes(store.indexes, analysis)
+    return store
   }
 
   private static async openWriter(ctx: Context, options: WriterOptions): Promise<EventStore> {
@@ -214,6 +244,11 @@ export class EventStore {
     const log = await EventStore.startLog(ctx, options, analysis)
     const store = new EventStore(ctx, log.log, clock, analysis, mode, report)
     log.bind(store)
+    // Damage found while reading back (the store turns needs_recovery) must not fail the open.
+    await store.rebuildIdempotency().catch((error: unknown) => {
+      if (!(error instanceof CorruptionError)) throw error
+    })
+    store.scheduleIndexRebuild(await checkIndexes(store.indexes, analysis))
     for (const segment of store.segments) {
       if (!segment.sealed && segment.segmentNumber !== log.log.segment.segmentNumber) {
         store.scheduleSeal(segment.segmentNumber)
@@ -312,15 +347,19 @@ export class EventStore {
     return this.segments.at(-1)?.lastSequence ?? 0
   }
 
-  /** append stores one event and resolves once it is durable. */
-  async append(input: unknown): Promise<AppendResult> {
-    const { results, durable } = this.submit([input], 'event')
-    await durable
-    return results[0]!
+  /**
+   * append stores one event and resolves once it is durable. With `expected_versions` it
+   * stores nothing and fails with `version_conflict` unless each named aggregate has
+   * exactly that many events; with an `idempotency_key` already in the window it returns
+   * the original result.
+   */
+  async append(input: unknown, options: AppendOptions = {}): Promise<AppendResult> {
+    const [result] = await this.appendChecked([input], 'event', options)
+    return result!
   }
 
   /** appendBatch stores up to BATCH_EVENTS_MAX events atomically: all of them or none. */
-  async appendBatch(inputs: unknown): Promise<AppendResult[]> {
+  async appendBatch(inputs: unknown, options: AppendOptions = {}): Promise<AppendResult[]> {
     if (!Array.isArray(inputs) || inputs.length === 0) {
       throw new ValidationError('events', 'must be a non-empty list of events')
     }
@@ -328,19 +367,37 @@ export class EventStore {
       const detail = `has ${inputs.length} events, over the limit of ${BATCH_EVENTS_MAX} (BATCH_EVENTS_MAX)`
       throw new ValidationError('events', detail, 'batch_too_large')
     }
-    const { results, durable } = this.submit(inputs, 'events')
-    await durable
-    return results
+    return this.appendChecked(inputs, 'events', options)
+  }
+
+  private async appendChecked(
+    inputs: unknown[],
+    field: string,
+    options: AppendOptions,
+  ): Promise<AppendResult[]> {
+    const expected = validateExpectedVersions(options.expected_versions)
+    if (expected) await this.versions.prepare(Object.keys(expected))
+    return this.submit(inputs, field, expected)
   }
 
   /**
-   * submit validates, numbers and queues events as one atomic entry. Bad input throws here,
-   * synchronously, and takes no sequence; `durable` resolves once the events are on disk.
+   * submit validates, numbers and queues events as one atomic entry, and resolves with
+   * their results once they are durable. Bad input throws here, synchronously, and takes
+   * no sequence. Expected versions must have been prepared (append does that).
    */
-  submit(inputs: unknown[], field = 'events'): { results: AppendResult[]; durable: Promise<void> } {
+  submit(
+    inputs: unknown[],
+    field = 'events',
+    expected?: ExpectedVersions,
+  ): Promise<AppendResult[]> {
     const log = this.writableLog()
+    const keys = idempotencyKeys(inputs, field)
+    const original = this.idempotency.find(keys)
+    if (original) return original
+    if (expected) this.versions.check(expected)
     const results: AppendResult[] = []
     const records: Buffer[] = []
+    const aggregates: string[] = []
     let bytes = 0
     const first = log.next
     for (let i = 0; i < inputs.length; i++) {
@@ -357,6 +414,7 @@ export class EventStore {
         payloadLength: payload.length,
       }
       records.push(encodeRecord(header, payload))
+      aggregates.push(event.aggregate_id)
       bytes += payload.length
       results.push({ sequence, event_id: eventId })
     }
@@ -364,7 +422,10 @@ export class EventStore {
       const detail = `encodes to ${bytes} bytes, over the limit of ${BATCH_BYTES_MAX} (BATCH_BYTES_MAX)`
       throw new ValidationError(field, detail, 'batch_too_large')
     }
-    return { results, durable: log.submit(records) }
+    const durable = log.submit(records)
+    this.versions.submitted(aggregates)
+    this.idempotency.remember(keys, results, durable)
+    return durable.then(() => results)
   }
 
   private writableLog(): AppendLog {
@@ -386,7 +447,24 @@ export class EventStore {
   /** query answers one page of a query (see queryRunner.ts for how). */
   query(query: EventQuery = {}): Promise<QueryResult> {
     const segments = this.segments.map((s) => ({ ...s }))
-    return runQuery(query, segments, (segment, onRecord) => this.readSegment(segment, onRecord))
+    return this.noticeDamage(
+      runQuery(
+        query,
+        segments,
+        (segment, onRecord) => this.readSegment(segment, onRecord),
+        this.indexes,
+      ),
+    )
+  }
+
+  /** noticeDamage puts the store into needs_recovery when a read finds damage. */
+  private async noticeDamage<T>(reading: Promise<T>): Promise<T> {
+    try {
+      return await reading
+    } catch (error) {
+      if (error instanceof CorruptionError) this.setMode('needs_recovery', error.message)
+      throw error
+    }
   }
 
   /** getBySequence returns the event with that sequence, or null when there is none. */
@@ -398,6 +476,9 @@ export class EventStore {
       (s) => s.firstSequence <= sequence && sequence <= s.lastSequence,
     )
     if (!segment) return null
+    // A sealed segment's index names the one gzip member to inflate.
+    const viaIndex = await this.noticeDamage(this.indexes.findBySequence({ ...segment }, sequence))
+    if (viaIndex !== undefined) return viaIndex
     let found: StoredEvent | null = null
     await this.readSegment({ ...segment }, (record) => {
       if (record.header.sequence !== sequence) return false
@@ -428,21 +509,59 @@ export class EventStore {
    */
   async refresh(): Promise<number> {
     if (this.log) return 0
+    // One refresh at a time: a follower's file watcher and its timer may both ask for one.
+    // A failure reaches this caller through `run`; the queue only keeps the order.
+    const run = this.refreshQueue.then(() => this.refreshOnce())
+    this.refreshQueue = run.catch(() => undefined)
+    return run
+  }
+
+  /** Refreshes waiting or running, in order (readers only). */
+  private refreshQueue: Promise<unknown> = Promise.resolve()
+  /** What the last refresh saw, so the next one reads only what is new (readers only). */
+  private readerView: ReaderRefresh | null = null
+
+  /**
+   * refreshOnce reads only what changed (see ReaderRefresh): the segment list is updated
+   * before any listener hears of the new events, as on the append path.
+   */
+  private async refreshOnce(): Promise<number> {
     const before = this.lastSequence
-    const analysis = await analyzeStore(this.ctx.fs, this.ctx.dir, {
-      storeId: this.ctx.storeId,
-      deep: false,
-      checkDigest: true,
-      writerActive: true,
-    })
-    this.segments.splice(0, this.segments.length, ...segmentInfos(analysis))
-    if (analysis.problems.some((problem) => problem.kind !== 'manifest')) {
-      this.setMode('needs_recovery', describeProblems(analysis))
+    this.readerView ??= new ReaderRefresh(this.ctx.fs, this.ctx.dir, this.ctx.storeId)
+    const { analysis, newest } = await this.readerView.refresh()
+    if (analysis) {
+      this.segments.splice(0, this.segments.length, ...segmentInfos(analysis))
+      if (analysis.problems.some((problem) => problem.kind !== 'manifest')) {
+        this.setMode('needs_recovery', describeProblems(analysis))
+      }
     }
-    const fresh: StoredEvent[] = []
-    if (this.lastSequence > before) await this.readAll((event) => fresh.push(event), before + 1)
-    if (fresh.length > 0) for (const listener of this.appendListeners) listener(fresh)
-    return fresh.length
+    const info = newest && this.segments.find((s) => s.segmentNumber === newest.segmentNumber)
+    if (info && newest.lastSequence !== null) {
+      info.records = newest.records
+      info.lastSequence = newest.lastSequence
+      info.bytes = newest.bytes
+      info.rawBytes = newest.validEnd
+    }
+    const found = Math.max(0, this.lastSequence - before)
+    if (found > 0 && this.appendListeners.size > 0) {
+      // In bounded groups, so a reader that fell far behind never holds them all at once.
+      const groups = inGroups((events) => {
+        for (const listener of this.appendListeners) listener(events)
+      })
+      const add = (event: StoredEvent): void => groups.add(event)
+      if (!(await this.readerView.readNewEvents(before + 1, add)))
+        await this.readAll(add, before + 1)
+      groups.flush()
+    }
+    return found
+  }
+
+  /**
+   * files is where the store lives and the file system it is read through: subscriptions
+   * read segments and keep consumer positions there, followers watch the directory.
+   */
+  get files(): { fs: FileSystem; dir: string } {
+    return { fs: this.ctx.fs, dir: this.ctx.dir }
   }
 
   /** readAll calls `onEvent` for every stored event from `fromSequence` on, in order. */
@@ -453,6 +572,46 @@ export class EventStore {
         if (record.header.sequence >= fromSequence) onEvent(decodeEvent(record.payload))
       })
     }
+  }
+
+  /** countEvents counts the stored events of each aggregate, up to a sequence. */
+  private async countEvents(
+    aggregates: Set<string>,
+    throughSequence: number,
+  ): Promise<Map<string, number>> {
+    const counts = new Map<string, number>()
+    await this.readAll((event) => {
+      if (event.sequence <= throughSequence && aggregates.has(event.aggregate_id)) {
+        counts.set(event.aggregate_id, (counts.get(event.aggregate_id) ?? 0) + 1)
+      }
+    })
+    return counts
+  }
+
+  /**
+   * rebuildIdempotency reads the newest segments back until the window is full, too old,
+   * or IDEMPOTENCY_REBUILD_EVENTS_MAX events were read, and restores their keys.
+   */
+  private async rebuildIdempotency(): Promise<void> {
+    const keyed: StoredEvent[] = []
+    let read = 0
+    for (const segment of [...this.segments].reverse()) {
+      if (segment.records === 0) continue
+      let oldestMs = Number.POSITIVE_INFINITY
+      await this.readSegment({ ...segment }, (record) => {
+        const event = decodeEvent(record.payload)
+        oldestMs = Math.min(
+          oldestMs,
+          Number((parseEventId(event.event_id)?.timestampNs ?? 0n) / 1_000_000n),
+        )
+        if (event.idempotency_key !== undefined) keyed.push(event)
+      })
+      read += segment.records
+      if (keyed.length >= IDEMPOTENCY_KEYS_MAX || read >= IDEMPOTENCY_REBUILD_EVENTS_MAX) break
+      if (this.idempotency.isOutside(oldestMs)) break
+    }
+    keyed.sort((a, b) => a.sequence - b.sequence)
+    for (const event of keyed) this.idempotency.restore(event)
   }
 
   /**
@@ -557,6 +716,25 @@ export class EventStore {
     this.reasonValue = reason
   }
 
+  /**
+   * scheduleIndexRebuild rebuilds, off the append path and one at a time with sealing, the
+   * index of each sealed segment whose index was missing, stale or damaged at open.
+   */
+  private scheduleIndexRebuild(manifests: readonly SegmentManifest[]): void {
+    for (const manifest of manifests) {
+      this.sealing = this.sealing.then(async () => {
+        if (this.closed) return
+        try {
+          const built = await rebuildSegmentIndex(this.ctx.fs, this.ctx.dir, manifest)
+          if (typeof built !== 'string') await this.indexes.load(manifest.segment_number, manifest)
+        } catch (error) {
+          // Derived data: the segment is scanned until a later open rebuilds its index.
+          this.reasonValue = `rebuilding ${indexName(manifest.segment_number)} failed: ${(error as Error).message}`
+        }
+      })
+    }
+  }
+
   /** Sealing runs one segment at a time, off the append path. */
   private scheduleSeal(segmentNumber: number): void {
     this.sealing = this.sealing.then(async () => {
@@ -568,6 +746,7 @@ export class EventStore {
           this.ctx.storeId,
           this.ctx.nowMs,
         )
+        await this.indexes.load(segmentNumber, manifest)
         const info = this.segments.find((s) => s.segmentNumber === segmentNumber)
         if (info) {
           Object.assign(info, {

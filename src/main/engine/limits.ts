@@ -46,3 +46,38 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constru
 
 /** Deepest `offset` a query may ask for; page further with the cursor. */
 export const QUERY_OFFSET_MAX = 100_000
+
+/** Events a subscription may hold waiting for delivery: the default and the largest allowed. */
+export const SUBSCRIPTION_QUEUE_EVENTS_MAX = 10_000
+/** Most events handed to one `onEvents` call. */
+export const SUBSCRIPTION_DELIVERY_EVENTS_MAX = 1000
+/** Bytes of a segment a replay decodes at a time (one read window). */
+export const REPLAY_WINDOW_BYTES = 256 * KIB
+/** Uncompressed bytes of a sealed segment inflated ahead of the reader, on the thread pool. */
+export const SEALED_READ_AHEAD_BYTES = 1 * MIB
+/** Most events a reader's refresh hands to onAppend listeners in one call. */
+export const REFRESH_GROUP_EVENTS_MAX = 1000
+/** Times an open or refresh starts again when a file vanished under it (a seal or a rotation). */
+export const REFRESH_ATTEMPTS_MAX = 5
+/** Follow mode: the polling fallback's period, and the bounds a caller may choose from. */
+export const FOLLOW_POLL_MS_DEFAULT = 250
+export const FOLLOW_POLL_MS_MIN = 10
+export const FOLLOW_POLL_MS_MAX = 60_000
+/** Follow mode: the least time between two refreshes, so a burst of file events costs one. */
+export const FOLLOW_REFRESH_GAP_MS = 5
+/** A durable consumer's name: letters, digits, '.', '_' and '-', 1 to 64 characters. */
+export const CONSUMER_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
+
+/** Aggregates whose version the store keeps at hand for optimistic concurrency checks. */
+export const AGGREGATE_VERSIONS_TRACKED_MAX = 100_000
+/** Most aggregates one append may name in expected_versions. */
+export const EXPECTED_VERSIONS_MAX = 1000
+
+/** The idempotency window: the most recent keys, no older than this. */
+export const IDEMPOTENCY_KEYS_MAX = 10_000
+export const IDEMPOTENCY_WINDOW_MS = 60 * 60 * 1000
+/** Most events an open reads back (newest first) to rebuild the idempotency window. */
+export const IDEMPOTENCY_REBUILD_EVENTS_MAX = 200_000
+
+/** Bytes of segment index sections (postings) kept in memory between queries. */
+export const INDEX_CACHE_BYTES_MAX = 16 * MIB

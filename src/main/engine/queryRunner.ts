@@ -5,6 +5,8 @@ import type { CompiledFilter } from './eventFilter'
 import { compileFilter } from './eventFilter'
 import type { RecordAt } from './recordIterator'
 import type { SegmentInfo } from './segmentReader'
+import type { SegmentIndexReader } from './indexPlanner'
+import { READ_WHOLE } from './indexPlanner'
 import { decodeEvent } from './eventCodec'
 import { ValidationError } from './errors'
 import { QUERY_LIMIT_DEFAULT, QUERY_LIMIT_MAX, QUERY_LIMIT_MIN, QUERY_OFFSET_MAX } from './limits'
@@ -38,6 +40,7 @@ export async function runQuery(
   query: EventQuery,
   segments: readonly SegmentInfo[],
   read: ReadSegment,
+  indexes?: SegmentIndexReader,
 ): Promise<QueryResult> {
   const started = performance.now()
   const filter = compileFilter(query)
@@ -58,8 +61,17 @@ export async function runQuery(
       plan.segments_skipped.push({ name: segment.name, reason: skip })
       continue
     }
+    // Segment indexes narrow what is read (whole segments, or gzip members), never the answer.
+    const indexed = indexes ? await indexes.planSegment(segment, filter) : READ_WHOLE
+    for (const used of indexed.used) if (!plan.index_used.includes(used)) plan.index_used.push(used)
+    if (indexed.skip) {
+      plan.segments_skipped.push({ name: segment.name, reason: indexed.skip })
+      continue
+    }
     plan.segments_read++
-    await read(segment, (record) => {
+    const readIt =
+      indexed.read ?? ((onRecord: Parameters<ReadSegment>[1]) => read(segment, onRecord))
+    await readIt((record) => {
       const sequence = record.header.sequence
       if (sequence < filter.fromSequence || sequence > filter.toSequence) return
       plan.events_scanned++

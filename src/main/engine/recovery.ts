@@ -1,6 +1,6 @@
 import * as zlib from 'node:zlib'
 import type { FileSystem } from './fileSystem'
-import { readRange, writeFileDurably } from './fileSystem'
+import { ignoreMissing, readRange, writeFileDurably } from './fileSystem'
 import type { RecoveryAction, RecoveryReport, StoreMode } from '../../shared/report'
 import type { StoreAnalysis, StoreProblem } from './analyzeStore'
 import type { SegmentCheck } from './segmentCheck'
@@ -128,7 +128,8 @@ async function salvageSealed(
   reason: string,
   stamp: string,
 ): Promise<void> {
-  const raw = inflatePrefix(await ctx.fs.readFile(`${ctx.dir}/${segment.name}`))
+  const gz = await ctx.fs.readFile(`${ctx.dir}/${segment.name}`).catch(ignoreMissingAs(null))
+  const raw = gz ? inflatePrefix(gz) : Buffer.alloc(0)
   const scan = await scanSegment(bufferSource(raw), {
     mayHaveTornTail: true,
     checkDigest: true,
@@ -245,6 +246,14 @@ export async function writeRecoveryReport(
   const name = `recovery-${fileStamp(startedAtMs)}.json`
   await writeFileDurably(ctx.fs, reports, name, Buffer.from(`${JSON.stringify(report, null, 2)}\n`))
   return report
+}
+
+/** ignoreMissingAs turns ENOENT into `value` and rethrows anything else. */
+function ignoreMissingAs<T>(value: T): (error: unknown) => T {
+  return (error) => {
+    ignoreMissing(error)
+    return value
+  }
 }
 
 /** A timestamp usable in file names, sortable. */

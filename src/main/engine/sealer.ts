@@ -1,5 +1,6 @@
 import { promisify } from 'node:util'
 import * as zlib from 'node:zlib'
+import { inflate } from './inflate'
 import type { FileSystem } from './fileSystem'
 import { ignoreMissing } from './fileSystem'
 import type { SegmentManifest } from './manifest'
@@ -13,9 +14,9 @@ import { manifestName, sealedName, segmentLogName } from './segmentNames'
 import { CorruptionError } from './errors'
 import { sha256 } from './recordCodec'
 import { SEAL_MEMBER_BYTES } from './limits'
+import { buildSegmentIndex, writeSegmentIndex } from './segmentIndexBuilder'
 
 const gzip = promisify(zlib.gzip)
-const gunzip = promisify(zlib.gunzip)
 
 /**
  * sealSegment compresses a finished raw segment into independent gzip members of about
@@ -34,6 +35,8 @@ export async function sealSegment(
   const raw = await fs.readFile(`${dir}/${segmentLogName(segmentNumber)}`)
   const sealed = await compress(raw, segmentLogName(segmentNumber), segmentNumber, storeId, nowMs)
   await writeSealed(fs, dir, segmentNumber, sealed.gz, encodeManifest(sealed.manifest))
+  // The index is derived data: written after the pair it describes, rebuilt if it is lost.
+  await writeSegmentIndex(fs, dir, segmentNumber, sealed.index)
   await fs.unlink(`${dir}/${segmentLogName(segmentNumber)}`)
   await fs.syncDir(dir)
   return sealed.manifest
@@ -50,20 +53,24 @@ export async function rebuildSealed(
   storeId: Buffer,
   nowMs: () => number,
 ): Promise<SegmentManifest> {
-  const raw = await gunzip(await fs.readFile(`${dir}/${sealedName(segmentNumber)}`))
+  const raw = await inflate(await fs.readFile(`${dir}/${sealedName(segmentNumber)}`))
   const sealed = await compress(raw, sealedName(segmentNumber), segmentNumber, storeId, nowMs)
   await writeSealed(fs, dir, segmentNumber, sealed.gz, encodeManifest(sealed.manifest))
+  await writeSegmentIndex(fs, dir, segmentNumber, sealed.index)
   return sealed.manifest
 }
 
-/** compress checks every record of a raw segment, then builds its gzip members and manifest. */
+/**
+ * compress checks every record of a raw segment, then builds its gzip members, manifest
+ * and segment index.
+ */
 async function compress(
   raw: Buffer,
   name: string,
   segmentNumber: number,
   storeId: Buffer,
   nowMs: () => number,
-): Promise<{ gz: Buffer; manifest: SegmentManifest }> {
+): Promise<{ gz: Buffer; manifest: SegmentManifest; index: Buffer }> {
   const scan = await scanSegment(bufferSource(raw), {
     mayHaveTornTail: false,
     checkDigest: true,
@@ -100,7 +107,7 @@ async function compress(
     members: offsets,
     sealed_at: new Date(nowMs()).toISOString(),
   }
-  return { gz, manifest }
+  return { gz, manifest, index: await buildSegmentIndex(raw, manifest) }
 }
 
 async function writeSealed(

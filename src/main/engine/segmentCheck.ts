@@ -1,5 +1,4 @@
-import { promisify } from 'node:util'
-import * as zlib from 'node:zlib'
+import { inflate } from './inflate'
 import type { FileSystem } from './fileSystem'
 import type { SegmentManifest } from './manifest'
 import { decodeManifest } from './manifest'
@@ -8,8 +7,6 @@ import type { SegmentDamage, SegmentScan } from './segmentScanner'
 import { scanSegment } from './segmentScanner'
 import { sha256 } from './recordCodec'
 import { manifestName, sealedName, segmentLogName } from './segmentNames'
-
-const gunzip = promisify(zlib.gunzip)
 
 /** SegmentCheck is what one segment holds, as far as it could be read. */
 export interface SegmentCheck {
@@ -77,14 +74,29 @@ export async function checkSealed(
   const name = sealedName(segmentNumber)
   const manifestBytes = await fs.readFile(`${dir}/${manifestName(segmentNumber)}`).catch(() => null)
   const manifest = manifestBytes ? decodeManifest(manifestBytes) : 'manifest is missing'
-  const size = (await fs.size(`${dir}/${name}`)) ?? 0
+  const size = await fs.size(`${dir}/${name}`)
+  if (size === null) {
+    // Only the manifest is left: the events it names are gone from the store.
+    const known = typeof manifest === 'string' ? null : manifest
+    return {
+      ...emptyCheck(segmentNumber, name, 0),
+      firstSequence: known?.first_sequence ?? null,
+      damage: {
+        kind: 'corrupt',
+        offset: 0,
+        reason: 'sealed file is missing; only its manifest is left',
+        cutOffset: 0,
+      },
+    }
+  }
   if (!options.deep && typeof manifest !== 'string' && manifest.gz_bytes === size) {
     return fromManifest(segmentNumber, name, size, manifest)
   }
   const gz = await fs.readFile(`${dir}/${name}`)
   let raw: Buffer
   try {
-    raw = await gunzip(gz)
+    // zlib's default 16 KiB output chunks cost a thread-pool round trip each: 5x slower.
+    raw = await inflate(gz)
   } catch (error) {
     return {
       ...emptyCheck(segmentNumber, name, gz.length),

@@ -1,16 +1,12 @@
-import { promisify } from 'node:util'
-import * as zlib from 'node:zlib'
 import type { FileSystem } from './fileSystem'
 import { isCode } from './fileSystem'
 import type { ByteSource } from './byteSource'
-import { bufferSource, fileSource } from './byteSource'
+import { fileSource } from './byteSource'
 import type { RecordAt } from './recordIterator'
 import { walkRecords } from './recordIterator'
 import { SEGMENT_HEADER_BYTES } from './segmentHeader'
-import { sealedName } from './segmentNames'
+import { openSealedSource } from './sealedSource'
 import { CorruptionError } from './errors'
-
-const gunzip = promisify(zlib.gunzip)
 
 /** SegmentInfo is the store's in-memory view of one segment. */
 export interface SegmentInfo {
@@ -63,11 +59,6 @@ async function openSource(fs: FileSystem, dir: string, segment: SegmentInfo): Pr
       if (!isCode(error, 'ENOENT')) throw error
     }
   }
-  const name = sealedName(segment.segmentNumber)
-  const gz = await fs.readFile(`${dir}/${name}`)
-  try {
-    return bufferSource(await gunzip(gz))
-  } catch (error) {
-    throw new CorruptionError(name, 0, `gzip data is unreadable: ${(error as Error).message}`)
-  }
+  // Member by member when the manifest allows it, so a sealed segment is never inflated whole.
+  return openSealedSource(fs, dir, segment.segmentNumber)
 }

@@ -152,3 +152,22 @@ describe('sealing', () => {
     expect((await EventStore.verify(dir)).ok).toBe(true)
   })
 })
+
+describe('a sealed file that disappeared', () => {
+  it('is reported as damage by verify and open, not as an I/O error', async () => {
+    const dir = await storeWithSealedSegments(8192, 100)
+    rmSync(`${dir}/segment-0000000002.log.gz`)
+    const report = await EventStore.verify(dir)
+    expect(report.ok).toBe(false)
+    expect(report.files.find((f) => f.name === 'segment-0000000002.log.gz')).toMatchObject({
+      status: 'corrupt',
+      problems: [{ offset: 0, reason: expect.stringMatching(/sealed file is missing/) as unknown }],
+    })
+    const store = await EventStore.open(dir)
+    expect(store.mode).toBe('needs_recovery')
+    await store.close()
+    const recovered = await EventStore.recover(dir)
+    expect(recovered.ok).toBe(true)
+    expect((await EventStore.verify(dir)).ok).toBe(true)
+  })
+})

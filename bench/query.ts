@@ -1,0 +1,160 @@
+/**
+ * The query benchmark: builds a store of N events (sealed segments with their indexes),
+ * then measures what the segment indexes cost in memory and what reads cost in time,
+ * beside the raw floor (reading and inflating every file) from the same run. Not a test:
+ * it asserts nothing.
+ *
+ *   npm run bench:query                 200,000 events
+ *   npm run bench:query -- 1000000      N events
+ *   npm run bench:query -- --quick      small smoke
+ */
+import * as fs from 'node:fs'
+import { gunzipSync } from 'node:zlib'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { EventStore } from '../src/main/engine/eventStore'
+import { SegmentIndexes } from '../src/main/engine/indexCache'
+import { nodeFileSystem } from '../src/main/engine/nodeFileSystem'
+import { sampleEvent } from './sampleEvents'
+
+const quick = process.argv.includes('--quick')
+const countArg = process.argv.slice(2).find((arg) => /^\d+$/.test(arg))
+const EVENTS = quick ? 5000 : Number(countArg ?? 200_000)
+const SEGMENT_BYTES = quick ? 256 * 1024 : 4 * 1024 * 1024
+const GETS = quick ? 200 : 2000
+const gc = (globalThis as { gc?: () => void }).gc
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now()
+  await run()
+  return performance.now() - started
+}
+
+function heapBytes(): number {
+  gc?.()
+  gc?.()
+  const usage = process.memoryUsage()
+  return usage.heapUsed + usage.arrayBuffers
+}
+
+async function build(dir: string): Promise<void> {
+  const store = await EventStore.open(dir, { create: true, segmentBytesMax: SEGMENT_BYTES })
+  for (let i = 0; i < EVENTS; i += 1000) {
+    const batch = Array.from({ length: Math.min(1000, EVENTS - i) }, (_, k) => sampleEvent(i + k))
+    await store.appendBatch(batch)
+  }
+  await store.idle()
+  await store.close()
+}
+
+/** The raw floor: read every segment file and inflate the sealed ones. */
+function rawRead(dir: string): { ms: number; bytes: number } {
+  const started = performance.now()
+  let bytes = 0
+  for (const name of fs.readdirSync(dir)) {
+    if (name.endsWith('.log.gz')) bytes += gunzipSync(fs.readFileSync(join(dir, name))).length
+    else if (name.endsWith('.log')) bytes += fs.readFileSync(join(dir, name)).length
+  }
+  return { ms: performance.now() - started, bytes }
+}
+
+async function indexMemory(dir: string, sealed: number[], events: number): Promise<void> {
+  const indexes = new SegmentIndexes(nodeFileSystem, dir)
+  const before = heapBytes()
+  for (const n of sealed) await indexes.load(n)
+  const after = heapBytes()
+  const perEvent = (after - before) / events
+  console.log(
+    `index summaries in memory: ${after - before} B for ${events} sealed events = ${perEvent.toFixed(2)} B/event` +
+      (gc ? '' : ' (run with --expose-gc for a trustworthy figure)'),
+  )
+}
+
+async function main(): Promise<void> {
+  const root = fs.mkdtempSync(join(tmpdir(), 'lhs-bench-query-'))
+  const dir = join(root, 'store')
+  try {
+    const buildMs = await timed(() => build(dir))
+    const files = fs.readdirSync(dir)
+    const indexBytes = files
+      .filter((n) => n.endsWith('.index'))
+      .reduce((sum, n) => sum + fs.statSync(join(dir, n)).size, 0)
+    console.log(
+      `query benchmark: ${EVENTS} events built in ${(buildMs / 1000).toFixed(1)} s; ` +
+        `${files.filter((n) => n.endsWith('.log.gz')).length} sealed segments, ` +
+        `index files ${indexBytes} B (${(indexBytes / EVENTS).toFixed(1)} B/event on disk)`,
+    )
+    const raw = rawRead(dir)
+    console.log(
+      `raw floor: read + gunzip every file ${raw.ms.toFixed(0)} ms (${(raw.bytes / 1e6 / (raw.ms / 1000)).toFixed(0)} MB/s)`,
+    )
+    const openStarted = performance.now()
+    const store = await EventStore.open(dir, { access: 'read' })
+    console.log(`open (reader, indexes loaded): ${(performance.now() - openStarted).toFixed(1)} ms`)
+    const segments = store.inspect().segments
+    const sealed = segments.filter((s) => s.sealed)
+    const sealedEvents = sealed.reduce((sum, s) => sum + s.records, 0)
+    await indexMemory(
+      dir,
+      sealed.map((s) => Number(/(\d{10})/.exec(s.name)![1])),
+      sealedEvents,
+    )
+    const bySequence: number[] = []
+    const ids: string[] = []
+    for (let i = 0; i < GETS; i++) {
+      const sequence = 1 + Math.floor(Math.random() * EVENTS)
+      let event
+      bySequence.push(await timed(async () => (event = await store.getBySequence(sequence))))
+      if (event) ids.push((event as { event_id: string }).event_id)
+    }
+    const byId: number[] = []
+    for (const id of ids) byId.push(await timed(() => store.getEvent(id)))
+    for (const [name, samples] of [
+      ['get by sequence', bySequence],
+      ['get by id', byId],
+    ] as const) {
+      samples.sort((a, b) => a - b)
+      console.log(
+        `${name}: p50 ${percentile(samples, 50).toFixed(3)} ms, p99 ${percentile(samples, 99).toFixed(3)} ms`,
+      )
+    }
+    const lastMs = Date.now()
+    const queries = {
+      'first 1000 by aggregate': { aggregate_ids: ['shadow-7'], limit: 1000 },
+      'first 1000 by type': { event_types: ['command_executed'], limit: 1000 },
+      'first 1000 by correlation': {
+        correlation_id: `corr-${Math.floor(EVENTS / 8)}`,
+        limit: 1000,
+      },
+      'first 1000 by time (last minute)': {
+        after_timestamp: new Date(lastMs - 60_000).toISOString(),
+        limit: 1000,
+      },
+    }
+    for (const [name, query] of Object.entries(queries)) {
+      const samples: number[] = []
+      let plan = ''
+      for (let i = 0; i < 5; i++) {
+        const started = performance.now()
+        const result = await store.query(query)
+        samples.push(performance.now() - started)
+        plan = `${result.total_count} matches, ${result.plan.events_scanned} scanned, ${result.plan.segments_skipped.length}/${result.plan.segments_total} segments skipped, index: ${result.plan.index_used.join(', ') || 'none'}`
+      }
+      samples.sort((a, b) => a - b)
+      console.log(`${name}: median ${percentile(samples, 50).toFixed(1)} ms (${plan})`)
+    }
+    console.log(`postings cache: ${store.indexes.cachedBytes} B (bound INDEX_CACHE_BYTES_MAX)`)
+    await store.close()
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true })
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exitCode = 1
+})

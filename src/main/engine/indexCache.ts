@@ -1,0 +1,287 @@
+import { inflate } from './inflate'
+import type { StoredEvent } from '../../shared/event'
+import type { FileSystem } from './fileSystem'
+import { readRange } from './fileSystem'
+import type { SegmentManifest } from './manifest'
+import { decodeManifest } from './manifest'
+import type { CompiledFilter } from './eventFilter'
+import type { IndexSummary } from './segmentIndex'
+import {
+  decodeIndexSummary,
+  INDEX_FIELDS,
+  indexName,
+  lookupPostings,
+  MEMBER_STRIDE,
+  sameSegment,
+} from './segmentIndex'
+import type { SegmentIndexReader, SegmentPlan } from './indexPlanner'
+import { candidateSequences, memberOf, membersToRead, READ_WHOLE } from './indexPlanner'
+import type { RecordAt } from './recordIterator'
+import { walkRecords } from './recordIterator'
+import type { SegmentInfo } from './segmentReader'
+import { bufferSource } from './byteSource'
+import { SEGMENT_HEADER_BYTES } from './segmentHeader'
+import { manifestName, sealedName } from './segmentNames'
+import { decodeEvent } from './eventCodec'
+import { crc32c } from './crc32c'
+import { CorruptionError } from './errors'
+import { INDEX_CACHE_BYTES_MAX } from './limits'
+
+/**
+ * SegmentIndexes holds, per sealed segment, only the summary of its index (identity,
+ * member table, where each field's postings lie): a few bytes per gzip member, nothing per
+ * event. Postings are read from the index file when a query needs them and kept in a cache
+ * bounded by INDEX_CACHE_BYTES_MAX. An index is used only while its identity matches the
+ * segment exactly; a missing, stale or damaged one is ignored and the segment is scanned.
+ */
+export class SegmentIndexes implements SegmentIndexReader {
+  /** A summary, or why the segment's index is not usable. */
+  private readonly summaries = new Map<number, IndexSummary | string>()
+  private readonly sections: SectionCache
+
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly dir: string,
+    cacheBytesMax = INDEX_CACHE_BYTES_MAX,
+  ) {
+    this.sections = new SectionCache(cacheBytesMax)
+  }
+
+  /**
+   * load reads a segment's index file and checks it against the manifest (read from disk
+   * when not given). Returns null when the index is usable, or why it is not.
+   */
+  async load(segmentNumber: number, manifest?: SegmentManifest | null): Promise<string | null> {
+    this.sections.forget(segmentNumber)
+    const reason = await this.read(segmentNumber, manifest ?? (await this.manifest(segmentNumber)))
+    if (typeof reason !== 'string') {
+      this.summaries.set(segmentNumber, reason)
+      return null
+    }
+    this.summaries.set(segmentNumber, reason)
+    return reason
+  }
+
+  /** forget drops what is known of a segment's index (it was removed or replaced). */
+  forget(segmentNumber: number): void {
+    this.summaries.delete(segmentNumber)
+    this.sections.forget(segmentNumber)
+  }
+
+  /** status says whether a segment's index is in use, or why not (tests and tools). */
+  status(segmentNumber: number): string | undefined {
+    const summary = this.summaries.get(segmentNumber)
+    return typeof summary === 'object' ? 'usable' : summary
+  }
+
+  /** Bytes of postings held in the cache now. */
+  get cachedBytes(): number {
+    return this.sections.bytes
+  }
+
+  async planSegment(segment: SegmentInfo, filter: CompiledFilter): Promise<SegmentPlan> {
+    const summary = await this.usable(segment)
+    if (!summary) return READ_WHOLE
+    const used: string[] = []
+    let candidates: number[] | null = null
+    if (filter.exact.length > 0) {
+      const clauses: number[][][] = []
+      for (const { field, values } of filter.exact) {
+        const section = await this.section(summary, INDEX_FIELDS.indexOf(field))
+        if (!section) return READ_WHOLE
+        clauses.push([...values].map((v) => lookupPostings(section, v, summary.firstSequence)))
+        used.push(`segment index: ${field}`)
+      }
+      candidates = candidateSequences(clauses)
+      if (candidates.length === 0) {
+        const fields = filter.exact.map((clause) => clause.field).join(' and ')
+        return { skip: `segment index: no event matches ${fields}`, used }
+      }
+    }
+    const members = membersToRead(summary, filter, candidates)
+    const membersTotal = summary.members.length / MEMBER_STRIDE
+    if (members.length === 0) {
+      used.push('segment index: member time ranges')
+      return { skip: 'segment index: no gzip member matches the sequence and time range', used }
+    }
+    if (members.length === membersTotal) return { skip: null, used }
+    used.push('segment index: gzip members')
+    return {
+      skip: null,
+      used,
+      membersRead: members.length,
+      membersTotal,
+      read: async (onRecord) => {
+        for (const member of members) await this.walkMember(summary, member, onRecord)
+      },
+    }
+  }
+
+  /**
+   * findBySequence inflates only the gzip member that holds `sequence` and returns its
+   * event (null when there is none), or undefined when the segment has no usable index.
+   */
+  async findBySequence(
+    segment: SegmentInfo,
+    sequence: number,
+  ): Promise<StoredEvent | null | undefined> {
+    const summary = await this.usable(segment)
+    if (!summary) return undefined
+    let found: StoredEvent | null = null
+    await this.walkMember(summary, memberOf(summary, sequence), (record) => {
+      if (record.header.sequence !== sequence) return false
+      found = decodeEvent(record.payload)
+      return true
+    })
+    return found
+  }
+
+  /** usable returns the summary when the index describes exactly this sealed segment. */
+  private async usable(segment: SegmentInfo): Promise<IndexSummary | null> {
+    if (!segment.sealed || segment.records === 0) return null
+    if (!this.summaries.has(segment.segmentNumber)) await this.load(segment.segmentNumber)
+    const summary = this.summaries.get(segment.segmentNumber)
+    if (typeof summary !== 'object') return null
+    const matches =
+      summary.firstSequence === segment.firstSequence &&
+      summary.lastSequence === segment.lastSequence &&
+      summary.records === segment.records &&
+      summary.rawBytes === segment.rawBytes &&
+      summary.gzBytes === segment.bytes
+    return matches ? summary : null
+  }
+
+  private async read(
+    segmentNumber: number,
+    manifest: SegmentManifest | null,
+  ): Promise<IndexSummary | string> {
+    if (!manifest) return 'the segment has no valid manifest'
+    const bytes = await this.fs
+      .readFile(`${this.dir}/${indexName(segmentNumber)}`)
+      .catch(() => null)
+    if (!bytes) return 'index is missing'
+    const summary = decodeIndexSummary(bytes)
+    if (typeof summary === 'string') return summary
+    const segment = {
+      segmentNumber: manifest.segment_number,
+      firstSequence: manifest.first_sequence,
+      lastSequence: manifest.last_sequence,
+      records: manifest.records,
+      rawBytes: manifest.raw_bytes,
+      gzBytes: manifest.gz_bytes,
+      gzSha256: manifest.gz_sha256,
+    }
+    if (segment.segmentNumber !== segmentNumber || !sameSegment(summary, segment)) {
+      return 'index is stale: it describes another segment'
+    }
+    return summary
+  }
+
+  private async manifest(segmentNumber: number): Promise<SegmentManifest | null> {
+    const path = `${this.dir}/${manifestName(segmentNumber)}`
+    const bytes = await this.fs.readFile(path).catch(() => null)
+    const manifest = bytes ? decodeManifest(bytes) : null
+    return typeof manifest === 'object' ? manifest : null
+  }
+
+  /** section returns one field's postings section, checked by its CRC-32C, or null. */
+  private async section(summary: IndexSummary, field: number): Promise<Buffer | null> {
+    const cached = this.sections.get(summary.segmentNumber, field)
+    if (cached) return cached
+    const ref = summary.sections[field]!
+    const handle = await this.fs.open(`${this.dir}/${indexName(summary.segmentNumber)}`, 'read')
+    let bytes: Buffer
+    try {
+      bytes = await readRange(handle, ref.offset, ref.length)
+    } finally {
+      await handle.close()
+    }
+    if (bytes.length !== ref.length || crc32c(bytes) !== ref.crc) {
+      // Changed since it was loaded: stop trusting it; a writer's next open rebuilds it.
+      this.summaries.set(summary.segmentNumber, 'index section checksum mismatch')
+      return null
+    }
+    this.sections.set(summary.segmentNumber, field, bytes)
+    return bytes
+  }
+
+  /** walkMember inflates one gzip member and calls `onRecord` for each of its records. */
+  private async walkMember(
+    summary: IndexSummary,
+    member: number,
+    onRecord: (record: RecordAt) => boolean | void,
+  ): Promise<void> {
+    const at = member * MEMBER_STRIDE
+    const rawStart = summary.members[at + 1]!
+    const gzStart = summary.members[at + 2]!
+    const rawEnd = summary.members[at + MEMBER_STRIDE + 1] ?? summary.rawBytes
+    const gzEnd = summary.members[at + MEMBER_STRIDE + 2] ?? summary.gzBytes
+    const name = sealedName(summary.segmentNumber)
+    const handle = await this.fs.open(`${this.dir}/${name}`, 'read')
+    let gz: Buffer
+    try {
+      gz = await readRange(handle, gzStart, gzEnd - gzStart)
+    } finally {
+      await handle.close()
+    }
+    let raw: Buffer
+    try {
+      raw = await inflate(gz)
+    } catch (error) {
+      const reason = `gzip member ${member} (at gzip offset ${gzStart}) is unreadable: ${(error as Error).message}`
+      throw new CorruptionError(name, rawStart, reason)
+    }
+    if (raw.length !== rawEnd - rawStart) {
+      const reason = `gzip member ${member} inflates to ${raw.length} bytes, the index says ${rawEnd - rawStart}`
+      throw new CorruptionError(name, rawStart, reason)
+    }
+    const start = member === 0 ? SEGMENT_HEADER_BYTES : 0
+    const end = await walkRecords(bufferSource(raw), start, false, (record) =>
+      onRecord({ ...record, offset: record.offset + rawStart, end: record.end + rawStart }),
+    )
+    if (end.kind === 'bad') throw new CorruptionError(name, rawStart + end.offset, end.reason)
+    if (end.kind === 'incomplete') {
+      throw new CorruptionError(name, rawStart + end.offset, 'gzip member ends inside a record')
+    }
+  }
+}
+
+/** SectionCache keeps recently used postings sections, least recently used out first. */
+class SectionCache {
+  private readonly entries = new Map<string, Buffer>()
+  bytes = 0
+
+  constructor(private readonly bytesMax: number) {}
+
+  get(segmentNumber: number, field: number): Buffer | undefined {
+    const key = `${segmentNumber}:${field}`
+    const bytes = this.entries.get(key)
+    if (bytes) {
+      this.entries.delete(key)
+      this.entries.set(key, bytes)
+    }
+    return bytes
+  }
+
+  set(segmentNumber: number, field: number, bytes: Buffer): void {
+    if (bytes.length > this.bytesMax) return
+    const key = `${segmentNumber}:${field}`
+    this.bytes += bytes.length - (this.entries.get(key)?.length ?? 0)
+    this.entries.delete(key)
+    this.entries.set(key, bytes)
+    for (const [oldest, old] of this.entries) {
+      if (this.bytes <= this.bytesMax) break
+      this.entries.delete(oldest)
+      this.bytes -= old.length
+    }
+  }
+
+  forget(segmentNumber: number): void {
+    for (const [key, bytes] of this.entries) {
+      if (key.startsWith(`${segmentNumber}:`)) {
+        this.entries.delete(key)
+        this.bytes -= bytes.length
+      }
+    }
+  }
+}

@@ -1,0 +1,227 @@
+import type { StoredEvent } from '../../shared/event'
+import type { EventStore } from './eventStore'
+import type { FileSystem } from './fileSystem'
+import { isCode } from './fileSystem'
+import type { ByteSource } from './byteSource'
+import { fileSource } from './byteSource'
+import type { SealedSource } from './sealedSource'
+import { openSealedSource } from './sealedSource'
+import { decodeEventBatch } from './eventBatchDecoder'
+import { readRecord, RECORD_HEADER_BYTES } from './recordCodec'
+import { SEGMENT_HEADER_BYTES } from './segmentHeader'
+import { parseSegmentFileName, segmentLogName } from './segmentNames'
+import { assert, CorruptionError, ValidationError } from './errors'
+import { EVENT_BYTES_MAX, REPLAY_WINDOW_BYTES } from './limits'
+
+/**
+ * Replay streams stored events from a position, decoded, in sequence order, one read window
+ * (REPLAY_WINDOW_BYTES) at a time: memory holds one window of a raw log, or the gzip
+ * members one window spans (plus one window read ahead) of a sealed segment, whatever the
+ * store's size. The consumer sets the pace: nothing more is read until it asks.
+ *
+ * A replay covers the events stored when it starts (the store's `lastSequence` then) and
+ * never reads past the last durable event of the newest segment, so an append in flight is
+ * never seen half-written. Record headers are always checked (CRC-32C); the SHA-256 of each
+ * payload only with `checkDigest` (verification is its own job).
+ */
+export interface ReplayOptions {
+  /** Last sequence to read (inclusive); default: the store's last sequence at the start. */
+  toSequence?: number
+  /** Check every payload's SHA-256 as it is read. Default false. */
+  checkDigest?: boolean
+}
+
+/** EventBatch is the events of one read window, and how far the read has come. */
+export interface EventBatch {
+  events: StoredEvent[]
+  /** Every sequence up to this one has been read (the last event's, when there are events). */
+  throughSequence: number
+}
+
+/** replay calls `onEvent` for each event from `fromSequence` on, awaiting what it returns. */
+export async function replay(
+  store: EventStore,
+  fromSequence: number,
+  onEvent: (event: StoredEvent) => void | Promise<void>,
+  options: ReplayOptions = {},
+): Promise<number> {
+  let count = 0
+  for await (const batch of readEventBatches(store, fromSequence, options)) {
+    for (const event of batch.events) {
+      const pending = onEvent(event)
+      if (pending) await pending
+      count++
+    }
+  }
+  return count
+}
+
+/** replayEvents is replay as an async iterator: `for await (const event of replayEvents(…))`. */
+export async function* replayEvents(
+  store: EventStore,
+  fromSequence: number,
+  options: ReplayOptions = {},
+): AsyncGenerator<StoredEvent, void, undefined> {
+  for await (const batch of readEventBatches(store, fromSequence, options)) yield* batch.events
+}
+
+/**
+ * readEventBatches yields the events from `fromSequence` to `toSequence` a window at a
+ * time. Stopping the iteration early (break, return) closes the open file at once.
+ */
+export async function* readEventBatches(
+  store: EventStore,
+  fromSequence: number,
+  options: ReplayOptions = {},
+): AsyncGenerator<EventBatch, void, undefined> {
+  sequenceOption(fromSequence, 'fromSequence')
+  if (options.toSequence !== undefined) sequenceOption(options.toSequence, 'toSequence')
+  const toSequence = Math.min(options.toSequence ?? Number.MAX_SAFE_INTEGER, store.lastSequence)
+  if (fromSequence > toSequence) return
+  const { fs, dir } = store.files
+  const segments = store
+    .inspect()
+    .segments.filter(
+      (s) =>
+        s.records > 0 &&
+        (s.last_sequence ?? 0) >= fromSequence &&
+        (s.first_sequence ?? 0) <= toSequence,
+    )
+  const walk: SegmentWalk = {
+    expected: fromSequence,
+    toSequence,
+    checkDigest: options.checkDigest ?? false,
+  }
+  for (const segment of segments) {
+    const segmentNumber = parseSegmentFileName(segment.name)?.segmentNumber
+    assert(segmentNumber !== undefined, `inspect names a segment file: ${segment.name}`)
+    const source = await openSegment(fs, dir, segmentNumber, segment.sealed)
+    try {
+      walk.lastInSegment = Math.min(segment.last_sequence ?? 0, toSequence)
+      yield* walkSegment(source, segment.name, walk)
+    } finally {
+      await source.close()
+    }
+  }
+  if (walk.expected <= toSequence) {
+    const at = segments.at(-1)?.name ?? '(no segment)'
+    const reason = `events ${walk.expected} to ${toSequence} were expected but not found`
+    throw new CorruptionError(at, 0, reason)
+  }
+}
+
+interface SegmentWalk {
+  /** The next sequence to hand out. */
+  expected: number
+  toSequence: number
+  /** The last sequence to read from the current segment. */
+  lastInSegment?: number
+  checkDigest: boolean
+}
+
+/** walkSegment decodes the records of one segment from `walk.expected` to its last wanted one. */
+async function* walkSegment(
+  source: ByteSource,
+  name: string,
+  walk: SegmentWalk,
+): AsyncGenerator<EventBatch, void, undefined> {
+  const last = walk.lastInSegment ?? walk.toSequence
+  let offset = await startOffset(source, walk.expected)
+  const readOptions = { checkDigest: walk.checkDigest, payloadLengthMax: EVENT_BYTES_MAX }
+  let window = await source.read(offset, REPLAY_WINDOW_BYTES)
+  let at = 0
+  // Payloads are views of the window: decoded (copied out) before the window is replaced.
+  let payloads: Buffer[] = []
+  const batch = (): EventBatch => {
+    const events = decodeEventBatch(payloads)
+    payloads = []
+    return { events, throughSequence: walk.expected - 1 }
+  }
+  while (walk.expected <= last) {
+    const read = readRecord(window, at, readOptions)
+    if (read.kind === 'bad') throw new CorruptionError(name, offset + at, read.reason)
+    if (read.kind === 'incomplete') {
+      const have = window.length - at
+      const more = await source.read(
+        offset + window.length,
+        Math.max(REPLAY_WINDOW_BYTES, read.needBytes - have),
+      )
+      if (more.length === 0) {
+        throw new CorruptionError(
+          name,
+          offset + at,
+          `segment ends inside a record (event ${walk.expected} expected)`,
+        )
+      }
+      if (payloads.length > 0) yield batch()
+      window = Buffer.concat([window.subarray(at), more])
+      offset += at
+      at = 0
+      continue
+    }
+    const sequence = read.header.sequence
+    if (sequence > walk.expected) {
+      throw new CorruptionError(
+        name,
+        offset + at,
+        `sequence gap: expected ${walk.expected}, found ${sequence}`,
+      )
+    }
+    if (sequence === walk.expected) {
+      payloads.push(read.payload)
+      walk.expected++
+    }
+    at = read.end
+  }
+  if (payloads.length > 0) yield batch()
+}
+
+/**
+ * startOffset is where to begin reading for `fromSequence`: the first record, or for a sealed
+ * segment the start of the last gzip member whose first event is at or before it (a binary
+ * search that inflates about log2(members) members rather than everything before).
+ */
+async function startOffset(source: ByteSource, fromSequence: number): Promise<number> {
+  const members = (source as Partial<SealedSource>).memberOffsets ?? []
+  let low = 0
+  let high = members.length - 1
+  while (low < high) {
+    const middle = (low + high + 1) >> 1
+    const first = await firstSequenceAt(source, members[middle]!)
+    if (first !== null && first <= fromSequence) low = middle
+    else high = middle - 1
+  }
+  return low === 0 ? SEGMENT_HEADER_BYTES : members[low]!
+}
+
+async function firstSequenceAt(source: ByteSource, offset: number): Promise<number | null> {
+  const options = { checkDigest: false, payloadLengthMax: EVENT_BYTES_MAX }
+  let read = readRecord(await source.read(offset, RECORD_HEADER_BYTES), 0, options)
+  if (read.kind === 'incomplete')
+    read = readRecord(await source.read(offset, read.needBytes), 0, options)
+  return read.kind === 'record' ? read.header.sequence : null
+}
+
+/** openSegment opens a raw log, or its sealed file when it was sealed since it was listed. */
+async function openSegment(
+  fs: FileSystem,
+  dir: string,
+  segmentNumber: number,
+  sealed: boolean,
+): Promise<ByteSource> {
+  if (!sealed) {
+    try {
+      const handle = await fs.open(`${dir}/${segmentLogName(segmentNumber)}`, 'read')
+      return fileSource(handle, await handle.size())
+    } catch (error) {
+      if (!isCode(error, 'ENOENT')) throw error
+    }
+  }
+  return openSealedSource(fs, dir, segmentNumber)
+}
+
+function sequenceOption(value: number, field: string): void {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ValidationError(field, `must be a whole number of at least 1, got ${String(value)}`)
+  }
+}

@@ -1,0 +1,207 @@
+import { promisify } from 'node:util'
+import * as zlib from 'node:zlib'
+import type { FileHandle, FileSystem } from './fileSystem'
+import { isCode, readRange } from './fileSystem'
+import type { ByteSource } from './byteSource'
+import { bufferSource } from './byteSource'
+import { decodeManifest } from './manifest'
+import { manifestName, sealedName } from './segmentNames'
+import { CorruptionError } from './errors'
+import { READ_CHUNK_BYTES, SEALED_READ_AHEAD_BYTES } from './limits'
+
+const gunzip = promisify(zlib.gunzip)
+/** zlib's smallest output chunk. */
+const MIN_CHUNK_BYTES = 64
+
+/**
+ * A sealed segment is a series of independent gzip members, and its manifest says where
+ * each one starts. openSealedSource reads it member by member, so memory holds only the
+ * members one read spans plus SEALED_READ_AHEAD_BYTES read ahead (inflated on the thread
+ * pool, several at once, while the caller decodes), never the whole segment.
+ *
+ * Without a usable manifest (missing, damaged, or describing a file of another size) it
+ * falls back to inflating the whole file into memory, as every reader did before: a writer
+ * rebuilds such a manifest when it opens the store, so the fallback is rare and temporary.
+ */
+export interface SealedSource extends ByteSource {
+  /** Raw offset where each gzip member starts, ascending; empty for the whole-file fallback. */
+  readonly memberOffsets: readonly number[]
+}
+
+export async function openSealedSource(
+  fs: FileSystem,
+  dir: string,
+  segmentNumber: number,
+): Promise<SealedSource> {
+  const name = sealedName(segmentNumber)
+  const manifestBytes = await readIfPresent(fs, `${dir}/${manifestName(segmentNumber)}`)
+  const manifest = manifestBytes ? decodeManifest(manifestBytes) : null
+  const gzBytes = await fs.size(`${dir}/${name}`)
+  const usable =
+    manifest && typeof manifest !== 'string' && manifest.members.length > 0 ? manifest : null
+  if (usable && usable.gz_bytes === gzBytes) {
+    const handle = await fs.open(`${dir}/${name}`, 'read')
+    return new MemberSource(name, handle, usable.members, usable.raw_bytes, usable.gz_bytes)
+  }
+  return { ...(await inflateWhole(fs, dir, name)), memberOffsets: [] }
+}
+
+async function readIfPresent(fs: FileSystem, path: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(path)
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return null
+    throw error
+  }
+}
+
+/** inflateWhole reads and inflates a whole sealed file: only without a usable manifest. */
+export async function inflateWhole(fs: FileSystem, dir: string, name: string): Promise<ByteSource> {
+  const gz = await fs.readFile(`${dir}/${name}`)
+  try {
+    // Large output chunks: each chunk is a trip to the thread pool (see inflate below).
+    return bufferSource(await gunzip(gz, { chunkSize: READ_CHUNK_BYTES }))
+  } catch (error) {
+    throw new CorruptionError(name, 0, `gzip data is unreadable: ${(error as Error).message}`)
+  }
+}
+
+class MemberSource implements SealedSource {
+  readonly memberOffsets: readonly number[]
+  /** Inflated (or inflating) members by index: those of the last read and its read-ahead. */
+  private readonly members = new Map<number, Promise<Buffer>>()
+  /** Reads of the gzip file still in flight; close() waits for them before closing. */
+  private readonly reading = new Set<Promise<unknown>>()
+
+  constructor(
+    private readonly name: string,
+    private readonly handle: FileHandle,
+    private readonly layout: readonly [number, number][],
+    readonly size: number,
+    private readonly gzBytes: number,
+  ) {
+    this.memberOffsets = layout.map(([raw]) => raw)
+  }
+
+  async read(position: number, length: number): Promise<Buffer> {
+    const end = Math.min(this.size, position + length)
+    if (position >= end) return Buffer.alloc(0)
+    const first = this.memberAt(position)
+    const last = this.memberAt(end - 1)
+    this.forgetBefore(first)
+    this.inflateMissing(first, last)
+    // Read ahead: inflate what follows while the caller decodes this window.
+    const ahead = Math.min(this.size - 1, end + SEALED_READ_AHEAD_BYTES - 1)
+    this.inflateMissing(last + 1, this.memberAt(ahead))
+    const parts: Buffer[] = []
+    for (let i = first; i <= last; i++) {
+      const bytes = await this.members.get(i)!
+      const start = this.rawStart(i)
+      parts.push(bytes.subarray(Math.max(0, position - start), Math.min(bytes.length, end - start)))
+    }
+    return joined(parts)
+  }
+
+  async close(): Promise<void> {
+    this.members.clear()
+    await Promise.allSettled([...this.reading])
+    await this.handle.close()
+  }
+
+  /** memberAt is the index of the member holding raw offset `position` (binary search). */
+  private memberAt(position: number): number {
+    let low = 0
+    let high = this.layout.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >> 1
+      if (this.rawStart(middle) <= position) low = middle
+      else high = middle - 1
+    }
+    return low
+  }
+
+  private rawStart(index: number): number {
+    return this.layout[index]?.[0] ?? this.size
+  }
+
+  private gzStart(index: number): number {
+    return this.layout[index]?.[1] ?? this.gzBytes
+  }
+
+  private forgetBefore(index: number): void {
+    for (const key of this.members.keys()) if (key < index) this.members.delete(key)
+  }
+
+  /**
+   * inflateMissing starts inflating the members from `first` to `last` not yet under way:
+   * each run of consecutive ones is read with one read, and each member inflated by its own
+   * gunzip call, so several inflate at once on the thread pool (one call at a time would
+   * leave the pool idle between trips, and a trip costs more than inflating 64 KiB).
+   */
+  private inflateMissing(first: number, last: number): void {
+    for (let i = first; i <= last; i++) {
+      if (this.members.has(i)) continue
+      let j = i
+      while (j < last && !this.members.has(j + 1)) j++
+      const run = this.readGzip(this.gzStart(i), this.gzStart(j + 1))
+      for (let k = i; k <= j; k++) {
+        const from = this.gzStart(k) - this.gzStart(i)
+        const to = this.gzStart(k + 1) - this.gzStart(i)
+        const member = run.then((gz) => this.inflateMember(k, gz.subarray(from, to)))
+        // A failure is not lost: the stored promise rejects again when the member is read.
+        member.catch(() => undefined)
+        this.members.set(k, member)
+      }
+      i = j
+    }
+  }
+
+  private async inflateMember(index: number, gz: Buffer): Promise<Buffer> {
+    const rawStart = this.rawStart(index)
+    const rawBytes = this.rawStart(index + 1) - rawStart
+    let raw: Buffer
+    try {
+      raw = await inflate(gz, rawBytes)
+    } catch (error) {
+      const reason = `gzip member ${index} (at gzip offset ${this.gzStart(index)}) is unreadable: ${(error as Error).message}`
+      throw new CorruptionError(this.name, rawStart, reason)
+    }
+    if (raw.length !== rawBytes) {
+      const reason = `gzip member ${index} inflates to ${raw.length} bytes, its manifest says ${rawBytes}`
+      throw new CorruptionError(this.name, rawStart, reason)
+    }
+    return raw
+  }
+
+  private async readGzip(start: number, end: number): Promise<Buffer> {
+    const reading = readRange(this.handle, start, end - start)
+    this.reading.add(reading)
+    try {
+      return await reading
+    } finally {
+      this.reading.delete(reading)
+    }
+  }
+}
+
+/**
+ * inflate gunzips `gz`, expecting `rawBytes` out: in one output chunk of that size, so one
+ * trip to the thread pool rather than one per 16 KiB (the default), each of which costs the
+ * main thread a callback.
+ */
+function inflate(gz: Buffer, rawBytes: number): Promise<Buffer> {
+  return gunzip(gz, { chunkSize: Math.max(MIN_CHUNK_BYTES, rawBytes) })
+}
+
+/** joined is the parts as one buffer: a view when they lie back to back in one allocation. */
+function joined(parts: Buffer[]): Buffer {
+  if (parts.length === 1) return parts[0]!
+  const first = parts[0]!
+  let end = first.byteOffset + first.length
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!
+    if (part.buffer !== first.buffer || part.byteOffset !== end) return Buffer.concat(parts)
+    end += part.length
+  }
+  return Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset)
+}
