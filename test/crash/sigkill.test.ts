@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { EventStore } from '../../src/main/engine/eventStore'
 import type { AppendResult, StoredEvent } from '../../src/shared/event'
 import type { VerifyReport } from '../../src/shared/report'
+import { mulberry32 } from '../support/random'
 
 const CLI = fileURLToPath(new URL('../../out/main/cli.js', import.meta.url))
 const SEED = process.env.SEED === undefined ? randomInt(2 ** 31) : Number(process.env.SEED)
@@ -59,18 +60,6 @@ beforeAll(() => {
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL')
 })
-
-/** mulberry32 is a small seeded generator: one seed gives the same events and kill schedule. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /** SentEvent is one NDJSON line written to an appender, and what it must be stored as. */
 interface SentEvent {

@@ -6,6 +6,7 @@ import type { SegmentInfo } from './segmentReader'
 import { formatEventId } from './eventId'
 import { segmentLogName } from './segmentNames'
 import { CLEAN_FILE } from './storeDirectory'
+import type { RememberedKey } from './idempotencyWindow'
 
 /**
  * The clean-shutdown marker records the active segment's state at a clean close, so the
@@ -19,6 +20,8 @@ interface CleanMarker {
   records: number
   created_at_ms: number
   last_event_id: string | null
+  /** The idempotency window at close, so a clean open need not read the log back for it. */
+  idempotency: RememberedKey[]
 }
 
 export async function writeCleanMarker(
@@ -28,6 +31,7 @@ export async function writeCleanMarker(
   info: SegmentInfo,
   lastNs: bigint,
   nodeId: string,
+  idempotency: RememberedKey[],
 ): Promise<void> {
   const marker: CleanMarker = {
     segment_number: active.segmentNumber,
@@ -36,8 +40,36 @@ export async function writeCleanMarker(
     records: active.records,
     created_at_ms: active.createdAtMs,
     last_event_id: info.lastSequence > 0 ? formatEventId(lastNs, info.lastSequence, nodeId) : null,
+    idempotency,
   }
   await writeFileDurably(fs, dir, CLEAN_FILE, Buffer.from(`${JSON.stringify(marker)}\n`))
+}
+
+/** trustedMarker returns the marker if it describes log `segmentNumber` as it still is. */
+async function trustedMarker(
+  fs: FileSystem,
+  dir: string,
+  segmentNumber: number,
+): Promise<CleanMarker | null> {
+  let marker: CleanMarker
+  try {
+    marker = JSON.parse((await fs.readFile(`${dir}/${CLEAN_FILE}`)).toString('utf8')) as CleanMarker
+  } catch {
+    return null
+  }
+  if (marker.segment_number !== segmentNumber) return null
+  const size = await fs.size(`${dir}/${segmentLogName(segmentNumber)}`)
+  return size === marker.bytes ? marker : null
+}
+
+/** readCleanIdempotency returns the window saved at a clean close, if the marker holds. */
+export async function readCleanIdempotency(
+  fs: FileSystem,
+  dir: string,
+  newestSegmentNumber: number,
+): Promise<RememberedKey[] | null> {
+  const marker = await trustedMarker(fs, dir, newestSegmentNumber)
+  return Array.isArray(marker?.idempotency) ? marker.idempotency : null
 }
 
 /** readCleanMarker returns the recorded state of log `segmentNumber` if it still holds. */
@@ -46,15 +78,9 @@ export async function readCleanMarker(
   dir: string,
   segmentNumber: number,
 ): Promise<SegmentCheck | null> {
-  let marker: CleanMarker
-  try {
-    marker = JSON.parse((await fs.readFile(`${dir}/${CLEAN_FILE}`)).toString('utf8')) as CleanMarker
-  } catch {
-    return null
-  }
-  if (marker.segment_number !== segmentNumber) return null
+  const marker = await trustedMarker(fs, dir, segmentNumber)
+  if (!marker) return null
   const name = segmentLogName(segmentNumber)
-  if ((await fs.size(`${dir}/${name}`)) !== marker.bytes) return null
   return {
     segmentNumber,
     name,

@@ -33,7 +33,12 @@ import { sealedName, segmentLogName } from './segmentNames'
 import { acquireLock, processIsAlive, readHolder, releaseLock, LOCK_NAME } from './storeLock'
 import type { StoreIdentity } from './storeDirectory'
 import { createStoreDirectory, readIdentity, STORE_FILE } from './storeDirectory'
-import { readCleanMarker, removeCleanMarker, writeCleanMarker } from './cleanMarker'
+import {
+  readCleanIdempotency,
+  readCleanMarker,
+  removeCleanMarker,
+  writeCleanMarker,
+} from './cleanMarker'
 import {
   BATCH_BYTES_MAX,
   BATCH_EVENTS_MAX,
@@ -218,6 +223,11 @@ export class EventStore {
         knownLog: repair ? undefined : (n) => readCleanMarker(ctx.fs, ctx.dir, n),
       })
     let analysis = await analyze()
+    const newest = analysis.segments.at(-1)
+    const cleanWindow =
+      !repair && newest && !newest.sealed
+        ? await readCleanIdempotency(ctx.fs, ctx.dir, newest.segmentNumber)
+        : null
     // The marker describes the state at the last clean close; remove it before any write.
     await removeCleanMarker(ctx.fs, ctx.dir)
     const repairCtx: RepairContext = {
@@ -244,10 +254,13 @@ export class EventStore {
     const log = await EventStore.startLog(ctx, options, analysis)
     const store = new EventStore(ctx, log.log, clock, analysis, mode, report)
     log.bind(store)
-    // Damage found while reading back (the store turns needs_recovery) must not fail the open.
-    await store.rebuildIdempotency().catch((error: unknown) => {
-      if (!(error instanceof CorruptionError)) throw error
-    })
+    if (cleanWindow && repairCtx.actions.length === 0) store.idempotency.load(cleanWindow)
+    else {
+      // Damage found while reading back (the store turns needs_recovery) must not fail the open.
+      await store.rebuildIdempotency().catch((error: unknown) => {
+        if (!(error instanceof CorruptionError)) throw error
+      })
+    }
     store.scheduleIndexRebuild(await checkIndexes(store.indexes, analysis))
     for (const segment of store.segments) {
       if (!segment.sealed && segment.segmentNumber !== log.log.segment.segmentNumber) {
@@ -668,6 +681,7 @@ export class EventStore {
           this.segments.at(-1)!,
           this.clock.last,
           nodeId,
+          this.idempotency.snapshot(),
         )
       }
     }

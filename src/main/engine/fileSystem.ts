@@ -41,6 +41,21 @@ export async function writeFileDurably(
   name: string,
   bytes: Buffer,
 ): Promise<void> {
+  await writeTempFile(fs, dir, name, bytes)
+  await fs.rename(`${dir}/${name}.tmp`, `${dir}/${name}`)
+  await fs.syncDir(dir)
+}
+
+/**
+ * writeTempFile writes `name.tmp` in `dir` and fsyncs it; renaming it into place (and
+ * syncing the directory) is the caller's, so several files can appear in a chosen order.
+ */
+export async function writeTempFile(
+  fs: FileSystem,
+  dir: string,
+  name: string,
+  bytes: Buffer,
+): Promise<void> {
   const temp = `${dir}/${name}.tmp`
   await fs.unlink(temp).catch(ignoreMissing)
   const handle = await fs.create(temp)
@@ -50,8 +65,6 @@ export async function writeFileDurably(
   } finally {
     await handle.close()
   }
-  await fs.rename(temp, `${dir}/${name}`)
-  await fs.syncDir(dir)
 }
 
 /** readRange reads `length` bytes at `position`, or fewer where the file ends sooner. */

@@ -3,6 +3,9 @@ import { StoreError, ValidationError } from './errors'
 import { parseEventId } from './eventId'
 import { IDEMPOTENCY_KEYS_MAX, IDEMPOTENCY_WINDOW_MS } from './limits'
 
+/** RememberedKey is one window entry as saved in the clean-shutdown marker. */
+export type RememberedKey = [key: string, sequence: number, eventId: string, atMs: number]
+
 interface Remembered {
   result: AppendResult
   /** Resolves when the original append is durable; rejects if it failed. */
@@ -64,6 +67,29 @@ export class IdempotencyWindow {
     this.keys.delete(event.idempotency_key)
     const result = { sequence: event.sequence, event_id: event.event_id }
     this.keys.set(event.idempotency_key, { result, durable: Promise.resolve(), atMs })
+  }
+
+  /** snapshot lists the window, oldest first, for the clean-shutdown marker. */
+  snapshot(): RememberedKey[] {
+    this.evict()
+    return [...this.keys].map(([key, { result, atMs }]) => [
+      key,
+      result.sequence,
+      result.event_id,
+      atMs,
+    ])
+  }
+
+  /** load restores a window saved by snapshot(). */
+  load(entries: readonly RememberedKey[]): void {
+    for (const [key, sequence, eventId, atMs] of entries) {
+      this.keys.set(key, {
+        result: { sequence, event_id: eventId },
+        durable: Promise.resolve(),
+        atMs,
+      })
+    }
+    this.evict()
   }
 
   /** isOutside tells whether an append made at `atMs` is too old for the window. */

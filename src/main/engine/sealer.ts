@@ -2,7 +2,7 @@ import { promisify } from 'node:util'
 import * as zlib from 'node:zlib'
 import { inflate } from './inflate'
 import type { FileSystem } from './fileSystem'
-import { ignoreMissing } from './fileSystem'
+import { writeTempFile } from './fileSystem'
 import type { SegmentManifest } from './manifest'
 import { encodeManifest } from './manifest'
 import { bufferSource } from './byteSource'
@@ -121,17 +121,7 @@ async function writeSealed(
     [sealedName(segmentNumber), gz],
     [manifestName(segmentNumber), manifest],
   ]
-  for (const [name, bytes] of files) {
-    const temp = `${dir}/${name}.tmp`
-    await fs.unlink(temp).catch(ignoreMissing)
-    const handle = await fs.create(temp)
-    try {
-      await handle.write([bytes], 0)
-      await handle.datasync()
-    } finally {
-      await handle.close()
-    }
-  }
+  for (const [name, bytes] of files) await writeTempFile(fs, dir, name, bytes)
   // The gzip file is renamed first: a manifest never names a file that is not there.
   for (const [name] of files) await fs.rename(`${dir}/${name}.tmp`, `${dir}/${name}`)
   await fs.syncDir(dir)

@@ -16,6 +16,7 @@ import type { Subscription } from '../../../src/main/engine/subscription'
 import { ValidationError } from '../../../src/main/engine/errors'
 import { CountingFileSystem } from '../../support/countingFileSystem'
 import { tempDir } from '../../support/tempDir'
+import { mulberry32 } from '../../support/random'
 
 /**
  * Follow mode with an in-process writer: a reader opened read-only on the same directory,
@@ -26,17 +27,6 @@ const SEED = process.env.SEED ? Number(process.env.SEED) : Math.floor(Math.rando
 console.log(
   `follow: SEED=${SEED} (replay: SEED=${SEED} npx vitest run test/unit/engine/follow.test.ts)`,
 )
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 const event = (i: number) => ({
   event_type: 'shadow_updated',

@@ -30,6 +30,7 @@ import {
   truncateAt,
   zeroSector,
 } from '../../support/corrupt'
+import { mulberry32 } from '../../support/random'
 
 /**
  * Damage done to a real store on disk, one failure shape per test, and what verify, a
@@ -232,18 +233,6 @@ async function inParallel<T>(items: T[], workers: number, task: (item: T) => Pro
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i)
 
-/** A seeded PRNG (mulberry32): the same seed replays the same bytes. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000
-  }
-}
-
 function seedFromEnv(testName: string): number {
   const seed = process.env.SEED ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31)
   console.log(`${testName}: seed ${seed} (replay with SEED=${seed})`)
@@ -430,7 +419,7 @@ describe('a newest segment with one raw log', () => {
 
   it('random garbage appended to the newest segment is a torn tail, cut back to the old size', async () => {
     const seed = seedFromEnv('appended garbage')
-    const random = seededRandom(seed)
+    const random = mulberry32(seed)
     const work = scratchDir()
     const { logName, pristineLog } = fixture
     for (let round = 0; round < GARBAGE_ROUNDS; round++) {

@@ -13,6 +13,7 @@ import { SUBSCRIPTION_QUEUE_EVENTS_MAX } from '../../../src/main/engine/limits'
 import type { StoredEvent } from '../../../src/shared/event'
 import { CountingFileSystem } from '../../support/countingFileSystem'
 import { tempDir } from '../../support/tempDir'
+import { mulberry32 } from '../../support/random'
 
 /**
  * Subscriptions: catch-up from disk, then live, with no gap and no duplicate at the switch.
@@ -26,17 +27,6 @@ console.log(
 
 /** Waiting longer than this for a subscription to see what was appended fails the test. */
 const SETTLE_MS_MAX = 10_000
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 const TYPES = ['agent_heartbeat', 'command_received', 'shadow_updated']
 

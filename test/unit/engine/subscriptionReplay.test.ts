@@ -17,6 +17,7 @@ import { SEGMENT_HEADER_BYTES } from '../../../src/main/engine/segmentHeader'
 import { CountingFileSystem } from '../../support/countingFileSystem'
 import { flipByte } from '../../support/corrupt'
 import { tempDir } from '../../support/tempDir'
+import { mulberry32 } from '../../support/random'
 
 /**
  * Replay: stored events from a position, decoded, a read window at a time; sealed segments
@@ -27,17 +28,6 @@ const SEED = process.env.SEED ? Number(process.env.SEED) : Math.floor(Math.rando
 console.log(
   `replay: SEED=${SEED} (replay: SEED=${SEED} npx vitest run test/unit/engine/subscriptionReplay.test.ts)`,
 )
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 function event(i: number) {
   return {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
 import { EventStore } from '../../../src/main/engine/eventStore'
 import { IDEMPOTENCY_KEYS_MAX, IDEMPOTENCY_WINDOW_MS } from '../../../src/main/engine/limits'
 import { tempDir } from '../../support/tempDir'
@@ -179,5 +180,21 @@ describe('idempotency', () => {
       (await store.append(on('a', { idempotency_key: `n-${IDEMPOTENCY_KEYS_MAX}` }))).sequence,
     ).toBeLessThanOrEqual(before)
     await store.close()
+  })
+})
+
+describe('idempotency across a clean restart', () => {
+  it('saves the window in the clean-shutdown marker and restores it on open', async () => {
+    const dir = `${tempDir()}/store`
+    const store = await EventStore.open(dir, { create: true })
+    const original = await store.append(on('a', { idempotency_key: 'clean-1' }))
+    await store.close()
+    const marker = JSON.parse(readFileSync(`${dir}/CLEAN`, 'utf8')) as { idempotency: unknown[] }
+    expect(marker.idempotency).toEqual([
+      ['clean-1', original.sequence, original.event_id, expect.any(Number)],
+    ])
+    const again = await EventStore.open(dir)
+    expect(await again.append(on('a', { idempotency_key: 'clean-1' }))).toEqual(original)
+    await again.close()
   })
 })
