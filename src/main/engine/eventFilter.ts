@@ -15,6 +15,8 @@ export interface CompiledFilter {
   beforeMs: number | null
   /** Fields whose exact values the filter asks for (what an index could answer). */
   exact: { field: ExactField; values: Set<string> }[]
+  /** The exact fields, sequence and time bounds are the whole filter: indexes can answer it. */
+  indexable: boolean
 }
 
 export type ExactField =
@@ -77,6 +79,7 @@ export function compileFilter(filter: EventFilter): CompiledFilter {
     afterMs,
     beforeMs,
     exact,
+    indexable: data === null && metadata === null,
   }
 }
 

@@ -14,6 +14,7 @@ import { analyzeStore } from './analyzeStore'
 import type { StoreAnalysis } from './analyzeStore'
 import { buildEvent, decodeEvent, encodeEvent } from './eventCodec'
 import { runQuery } from './queryRunner'
+import { ActiveOffsets } from './activeOffsets'
 import type { SegmentManifest } from './manifest'
 import { indexName } from './segmentIndex'
 import { rebuildSegmentIndex } from './segmentIndexBuilder'
@@ -107,6 +108,8 @@ export class EventStore {
   private readonly versions: AggregateVersions
   /** Summaries of the sealed segments' index files (see indexCache.ts). */
   readonly indexes: SegmentIndexes
+  /** Where each record of the active segment starts: get by sequence reads it directly. */
+  private readonly activeOffsets = new ActiveOffsets()
 
   private constructor(
     private readonly ctx: Context,
@@ -489,6 +492,13 @@ export class EventStore {
       (s) => s.firstSequence <= sequence && sequence <= s.lastSequence,
     )
     if (!segment) return null
+    if (!segment.sealed) {
+      const { fs, dir } = this.ctx
+      const atOffset = await this.noticeDamage(
+        this.activeOffsets.get(fs, dir, { ...segment }, sequence),
+      )
+      if (atOffset !== undefined) return atOffset
+    }
     // A sealed segment's index names the one gzip member to inflate.
     const viaIndex = await this.noticeDamage(this.indexes.findBySequence({ ...segment }, sequence))
     if (viaIndex !== undefined) return viaIndex
@@ -706,6 +716,9 @@ export class EventStore {
 
   private durable(segment: ActiveSegment, records: readonly Buffer[]): void {
     this.updateActive(segment)
+    const groupFirst = segment.firstSequence + segment.records - records.length
+    const { segmentNumber, firstSequence, size } = segment
+    this.activeOffsets.extendGroup(segmentNumber, firstSequence, groupFirst, records, size)
     if (this.appendListeners.size === 0) return
     const events = records.map((record) => decodeEvent(recordPayload(record)))
     for (const listener of this.appendListeners) listener(events)

@@ -14,7 +14,9 @@ import {
   MEMBER_STRIDE,
   sameSegment,
 } from './segmentIndex'
-import type { SegmentIndexReader, SegmentPlan } from './indexPlanner'
+import type { SegmentIndexReader, SegmentMatches, SegmentPlan } from './indexPlanner'
+import type { MatchRun } from './matchRuns'
+import { runSize, sliceRange } from './matchRuns'
 import { candidateSequences, memberOf, membersToRead, READ_WHOLE } from './indexPlanner'
 import type { RecordAt } from './recordIterator'
 import { walkRecords } from './recordIterator'
@@ -25,7 +27,7 @@ import { manifestName, sealedName } from './segmentNames'
 import { decodeEvent } from './eventCodec'
 import { crc32c } from './crc32c'
 import { CorruptionError } from './errors'
-import { INDEX_CACHE_BYTES_MAX } from './limits'
+import { INDEX_CACHE_BYTES_MAX, MEMBER_READS_PARALLEL_MAX } from './limits'
 
 /**
  * SegmentIndexes holds, per sealed segment, only the summary of its index (identity,
@@ -115,6 +117,94 @@ export class SegmentIndexes implements SegmentIndexReader {
         for (const member of members) await this.walkMember(summary, member, onRecord)
       },
     }
+  }
+
+  async matchSegment(segment: SegmentInfo, filter: CompiledFilter): Promise<SegmentMatches | null> {
+    const summary = await this.usable(segment)
+    // Ranges stand for every sequence between two: only for a segment without gaps.
+    if (!summary || summary.records !== summary.lastSequence - summary.firstSequence + 1) {
+      return null
+    }
+    const used: string[] = ['segment index: counted from postings']
+    let candidates: number[] | null = null
+    if (filter.exact.length > 0) {
+      const clauses: number[][][] = []
+      for (const { field, values } of filter.exact) {
+        const section = await this.section(summary, INDEX_FIELDS.indexOf(field))
+        if (!section) return null
+        clauses.push([...values].map((v) => lookupPostings(section, v, summary.firstSequence)))
+        used.push(`segment index: ${field}`)
+      }
+      candidates = candidateSequences(clauses)
+    }
+    const from = Math.max(filter.fromSequence, summary.firstSequence)
+    const to = Math.min(filter.toSequence, summary.lastSequence)
+    if (filter.afterMs === null && filter.beforeMs === null) {
+      const run = candidates ? sliceRange(candidates, from, to) : { first: from, last: to }
+      const runs = from <= to && runSize(run) > 0 ? [run] : []
+      return { skip: runs.length > 0 ? null : noMatch(filter), runs, read: null, used }
+    }
+    used.push('segment index: member time ranges')
+    const runs: MatchRun[] = []
+    const straddling: number[] = []
+    const count = summary.members.length / MEMBER_STRIDE
+    for (let i = 0; i < count; i++) {
+      const at = i * MEMBER_STRIDE
+      const first = Math.max(from, summary.members[at]!)
+      const last = Math.min(
+        to,
+        (summary.members[at + MEMBER_STRIDE] ?? summary.lastSequence + 1) - 1,
+      )
+      const minTimeMs = summary.members[at + 3]!
+      const maxTimeMs = summary.members[at + 4]!
+      if (first > last) continue
+      if (filter.afterMs !== null && !(maxTimeMs > filter.afterMs)) continue
+      if (filter.beforeMs !== null && !(minTimeMs < filter.beforeMs)) continue
+      const run = candidates ? sliceRange(candidates, first, last) : { first, last }
+      if (runSize(run) === 0) continue
+      // Every event time parses (appends validate it), so a member wholly inside the bounds
+      // matches on time throughout; one that straddles a bound must be read.
+      const inside =
+        (filter.afterMs === null || minTimeMs > filter.afterMs) &&
+        (filter.beforeMs === null || maxTimeMs < filter.beforeMs)
+      if (inside) runs.push(run)
+      else straddling.push(i)
+    }
+    const read: SegmentPlan['read'] = async (onRecord) => {
+      for (const member of straddling) await this.walkMember(summary, member, onRecord)
+    }
+    if (straddling.length > 0) used.push('segment index: gzip members')
+    const none = runs.length === 0 && straddling.length === 0
+    return {
+      skip: none ? 'segment index: no gzip member matches the sequence and time range' : null,
+      runs,
+      read: straddling.length > 0 ? read : null,
+      used,
+    }
+  }
+
+  async readSequences(
+    segment: SegmentInfo,
+    sequences: readonly number[],
+  ): Promise<Map<number, StoredEvent> | null> {
+    const summary = await this.usable(segment)
+    if (!summary) return null
+    const wanted = new Set(sequences)
+    const found = new Map<number, StoredEvent>()
+    const members = [...new Set(sequences.map((sequence) => memberOf(summary, sequence)))]
+    // Several members at once, so their inflating overlaps on the thread pool.
+    for (let i = 0; i < members.length; i += MEMBER_READS_PARALLEL_MAX) {
+      const batch = members.slice(i, i + MEMBER_READS_PARALLEL_MAX)
+      await Promise.all(
+        batch.map((member) =>
+          this.walkMember(summary, member, (record) => {
+            const at = record.header.sequence
+            if (wanted.has(at)) found.set(at, decodeEvent(record.payload))
+          }),
+        ),
+      )
+    }
+    return found
   }
 
   /**
@@ -244,6 +334,11 @@ export class SegmentIndexes implements SegmentIndexReader {
       throw new CorruptionError(name, rawStart + end.offset, 'gzip member ends inside a record')
     }
   }
+}
+
+function noMatch(filter: CompiledFilter): string {
+  const fields = filter.exact.map((clause) => clause.field).join(' and ')
+  return fields ? `segment index: no event matches ${fields}` : 'segment index: no event in range'
 }
 
 /** SectionCache keeps recently used postings sections, least recently used out first. */

@@ -1,4 +1,6 @@
+import type { StoredEvent } from '../../shared/event'
 import type { CompiledFilter } from './eventFilter'
+import type { MatchRun } from './matchRuns'
 import type { IndexSummary } from './segmentIndex'
 import { MEMBER_STRIDE } from './segmentIndex'
 import type { RecordAt } from './recordIterator'
@@ -22,9 +24,36 @@ export interface SegmentPlan {
   used: string[]
 }
 
+/**
+ * SegmentMatches is what a segment index knows of one sealed segment's matches without
+ * reading events: `runs` hold exactly the matching sequences of the members it could
+ * decide, and `read` (when set) walks the members it could not (their time range straddles
+ * a time bound), whose records must still be tested against the filter.
+ */
+export interface SegmentMatches {
+  /** Why no event of the segment can match, or null. */
+  skip: string | null
+  runs: MatchRun[]
+  read: SegmentPlan['read'] | null
+  used: string[]
+}
+
 /** SegmentIndexReader plans segments from their indexes (see SegmentIndexes). */
 export interface SegmentIndexReader {
   planSegment(segment: SegmentInfo, filter: CompiledFilter): Promise<SegmentPlan>
+  /**
+   * matchSegment answers a filter of exact fields, sequence and time bounds from the index
+   * alone (see SegmentMatches), or returns null when the segment has no usable index.
+   */
+  matchSegment(segment: SegmentInfo, filter: CompiledFilter): Promise<SegmentMatches | null>
+  /**
+   * readSequences inflates only the members holding `sequences` (ascending) and returns
+   * their events, or null when the segment has no usable index.
+   */
+  readSequences(
+    segment: SegmentInfo,
+    sequences: readonly number[],
+  ): Promise<Map<number, StoredEvent> | null>
 }
 
 export const READ_WHOLE: SegmentPlan = { skip: null, used: [] }

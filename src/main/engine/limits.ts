@@ -81,3 +81,15 @@ export const IDEMPOTENCY_REBUILD_EVENTS_MAX = 200_000
 
 /** Bytes of segment index sections (postings) kept in memory between queries. */
 export const INDEX_CACHE_BYTES_MAX = 16 * MIB
+
+/** Most gzip members one query reads at once to fill its page (open files, memory). */
+export const MEMBER_READS_PARALLEL_MAX = 16
+
+/** Latency histograms: the largest value kept apart (1 hour); larger values clamp to it. */
+export const LATENCY_VALUE_US_MAX = 60 * 60 * 1_000_000
+/** Rolling latency windows: the 10 s window is built from 1 s slots, 1 min and 5 min from 10 s. */
+export const LATENCY_FINE_SLOT_MS = 1000
+export const LATENCY_COARSE_SLOT_MS = 10_000
+/** Latency history: how far back it reaches and the most points it keeps per series. */
+export const LATENCY_HISTORY_SPAN_MS = 24 * 60 * 60 * 1000
+export const LATENCY_HISTORY_POINTS_MAX = 300

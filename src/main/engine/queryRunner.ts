@@ -8,7 +8,8 @@ import type { SegmentInfo } from './segmentReader'
 import type { SegmentIndexReader } from './indexPlanner'
 import { READ_WHOLE } from './indexPlanner'
 import { decodeEvent } from './eventCodec'
-import { ValidationError } from './errors'
+import { assert, ValidationError } from './errors'
+import { countAfter, takeFirst } from './matchRuns'
 import { QUERY_LIMIT_DEFAULT, QUERY_LIMIT_MAX, QUERY_LIMIT_MIN, QUERY_OFFSET_MAX } from './limits'
 
 /**
@@ -16,6 +17,10 @@ import { QUERY_LIMIT_DEFAULT, QUERY_LIMIT_MAX, QUERY_LIMIT_MIN, QUERY_OFFSET_MAX
  * sequence and time range), reads those, counts every match exactly, and keeps only the
  * best `offset + limit` matches in the requested order, so memory stays bounded whatever
  * the store's size. A cursor continues strictly after the last event of the previous page.
+ *
+ * In sequence order, a filter of exact fields, sequence and time bounds is answered for a
+ * sealed segment with a usable index from the index alone: its matches are counted from
+ * the postings, and only the gzip members holding events of the page itself are read.
  */
 export type ReadSegment = (
   segment: SegmentInfo,
@@ -52,48 +57,134 @@ export async function runQuery(
     events_scanned: 0,
     index_used: [],
   }
+  const use = (used: readonly string[]) => {
+    for (const name of used) if (!plan.index_used.includes(name)) plan.index_used.push(name)
+  }
   const best = new BestMatches(page.offset + page.limit, compare(page))
   let total = 0
   let afterCursor = 0
+  const onRecord = (record: RecordAt) => {
+    const sequence = record.header.sequence
+    if (sequence < filter.fromSequence || sequence > filter.toSequence) return
+    plan.events_scanned++
+    const event = decodeEvent(record.payload)
+    if (!filter.matches(event)) return
+    total++
+    if (page.after && !isAfter(event, page.after, page)) return
+    afterCursor++
+    best.offer(positionOf(event), event)
+  }
+  /** Sealed segments whose matches were counted from their index and not (yet) read. */
+  const counted: { segment: SegmentInfo; matches: number }[] = []
+  // In sequence order, a filter the indexes answer needs events only for the page itself.
+  const countFromIndex = indexes && filter.indexable && !page.byTimestamp
   for (const segment of segments) {
     const skip = skipReason(segment, filter)
     if (skip) {
       plan.segments_skipped.push({ name: segment.name, reason: skip })
       continue
     }
+    const matched = countFromIndex ? await indexes.matchSegment(segment, filter) : null
+    if (matched) {
+      use(matched.used)
+      if (matched.skip) {
+        plan.segments_skipped.push({ name: segment.name, reason: matched.skip })
+        continue
+      }
+      const known = countAfter(matched.runs, null, false)
+      total += known
+      afterCursor += countAfter(matched.runs, page.after?.sequence ?? null, page.descending)
+      const first = takeFirst(
+        matched.runs,
+        page.after?.sequence ?? null,
+        page.descending,
+        page.offset + page.limit,
+      )
+      for (const sequence of first) best.offer({ sequence, timeMs: 0 }, segment)
+      if (matched.read) {
+        plan.segments_read++
+        await matched.read(onRecord)
+      } else counted.push({ segment, matches: known })
+      continue
+    }
     // Segment indexes narrow what is read (whole segments, or gzip members), never the answer.
     const indexed = indexes ? await indexes.planSegment(segment, filter) : READ_WHOLE
-    for (const used of indexed.used) if (!plan.index_used.includes(used)) plan.index_used.push(used)
+    use(indexed.used)
     if (indexed.skip) {
       plan.segments_skipped.push({ name: segment.name, reason: indexed.skip })
       continue
     }
     plan.segments_read++
-    const readIt =
-      indexed.read ?? ((onRecord: Parameters<ReadSegment>[1]) => read(segment, onRecord))
-    await readIt((record) => {
-      const sequence = record.header.sequence
-      if (sequence < filter.fromSequence || sequence > filter.toSequence) return
-      plan.events_scanned++
-      const event = decodeEvent(record.payload)
-      if (!filter.matches(event)) return
-      total++
-      if (page.after && !isAfter(event, page.after, page)) return
-      afterCursor++
-      best.offer(event)
-    })
+    await (indexed.read ?? ((each: Parameters<ReadSegment>[1]) => read(segment, each)))(onRecord)
   }
   const chosen = best.sorted().slice(page.offset)
+  const filled = await fillFromSegments(chosen, filter, read, indexes)
+  plan.events_scanned += filled.size
+  if (filled.size > 0) use(['segment index: gzip members'])
+  for (const { segment, matches } of counted) {
+    if (chosen.some((item) => item.source === segment)) plan.segments_read++
+    else {
+      const reason = `segment index: its ${matches} matches were counted, none is on this page`
+      plan.segments_skipped.push({ name: segment.name, reason })
+    }
+  }
+  const events = chosen.map((item) =>
+    isSegment(item.source) ? filled.get(item.sequence)! : item.source,
+  )
   const hasMore = afterCursor > page.offset + chosen.length
-  const last = chosen.at(-1)
+  const last = events.at(-1)
   return {
-    events: chosen.map((event) => project(event, query)),
+    events: events.map((event) => project(event, query)),
     total_count: total,
     has_more: hasMore,
     next_cursor: hasMore && last ? encodeCursor(page, last) : null,
     execution_time_ms: Math.round((performance.now() - started) * 1000) / 1000,
     plan,
   }
+}
+
+/**
+ * fillFromSegments reads the events of the chosen matches known only by sequence, member by
+ * member through the segment index (or the whole segment when its index went away since),
+ * and checks each against the filter: the index said it matches, the event must agree.
+ */
+async function fillFromSegments(
+  chosen: readonly Match[],
+  filter: CompiledFilter,
+  read: ReadSegment,
+  indexes?: SegmentIndexReader,
+): Promise<Map<number, StoredEvent>> {
+  const bySegment = new Map<SegmentInfo, number[]>()
+  for (const item of chosen) {
+    if (!isSegment(item.source)) continue
+    const list = bySegment.get(item.source) ?? []
+    list.push(item.sequence)
+    bySegment.set(item.source, list)
+  }
+  const filled = new Map<number, StoredEvent>()
+  for (const [segment, sequences] of bySegment) {
+    sequences.sort((a, b) => a - b)
+    let found = indexes ? await indexes.readSequences(segment, sequences) : null
+    if (!found) {
+      const wanted = new Set(sequences)
+      const scanned = new Map<number, StoredEvent>()
+      await read(segment, (record) => {
+        if (wanted.has(record.header.sequence)) {
+          scanned.set(record.header.sequence, decodeEvent(record.payload))
+        }
+      })
+      found = scanned
+    }
+    for (const sequence of sequences) {
+      const event = found.get(sequence)
+      assert(
+        event && filter.matches(event),
+        `segment index of ${segment.name} says ${sequence} matches, the event does not`,
+      )
+      filled.set(sequence, event)
+    }
+  }
+  return filled
 }
 
 function skipReason(segment: SegmentInfo, filter: CompiledFilter): string | null {
@@ -207,26 +298,35 @@ function positionOf(event: StoredEvent): Position {
   return { sequence: event.sequence, timeMs: Date.parse(event.timestamp) }
 }
 
+/** A match: its event, or (known from a segment index) the segment to read it from. */
+interface Match extends Position {
+  source: StoredEvent | SegmentInfo
+}
+
+function isSegment(source: StoredEvent | SegmentInfo): source is SegmentInfo {
+  return 'segmentNumber' in source
+}
+
 /**
- * BestMatches keeps the `capacity` first events in an order, in O(n log capacity): it
+ * BestMatches keeps the `capacity` first matches in an order, in O(n log capacity): it
  * collects up to twice the capacity, then sorts and drops the rest.
  */
 class BestMatches {
-  private items: (Position & { event: StoredEvent })[] = []
+  private items: Match[] = []
 
   constructor(
     private readonly capacity: number,
     private readonly order: (a: Position, b: Position) => number,
   ) {}
 
-  offer(event: StoredEvent): void {
-    this.items.push({ ...positionOf(event), event })
+  offer(position: Position, source: StoredEvent | SegmentInfo): void {
+    this.items.push({ ...position, source })
     if (this.items.length >= this.capacity * 2) this.trim()
   }
 
-  sorted(): StoredEvent[] {
+  sorted(): Match[] {
     this.trim()
-    return this.items.map((item) => item.event)
+    return this.items
   }
 
   private trim(): void {

@@ -190,6 +190,32 @@ describe('query', () => {
     expect(result.execution_time_ms).toBeGreaterThanOrEqual(0)
   })
 
+  it('counts an indexed filter from the postings and reads only the page in sequence order', async () => {
+    for (const order of ['asc', 'desc'] as const) {
+      const query: EventQuery = { event_types: ['command_received'], limit: 3, order }
+      const want = expected(all, query)
+      const result = await store.query(query)
+      expect(result.total_count).toBe(want.length)
+      expect(result.events.map((e) => e.sequence)).toEqual(want.slice(0, 3).map((e) => e.sequence))
+      expect(result.plan.index_used).toContain('segment index: counted from postings')
+      // The page's events, and the active segment's (scanned): far fewer than every match.
+      const active = store.inspect().segments.at(-1)!.records
+      expect(result.plan.events_scanned).toBeLessThanOrEqual(3 + active)
+      const counted = result.plan.segments_skipped.filter((s) => /were counted/.test(s.reason))
+      expect(counted.length).toBeGreaterThan(0)
+      expect(result.plan.segments_read + result.plan.segments_skipped.length).toBe(
+        result.plan.segments_total,
+      )
+    }
+  })
+
+  it('still reads every match when a filter needs the event (data_contains)', async () => {
+    const query: EventQuery = { event_types: ['command_received'], data_contains: { status: 'ok' } }
+    const result = await store.query(query)
+    expect(result.total_count).toBe(expected(all, query).length)
+    expect(result.plan.index_used).not.toContain('segment index: counted from postings')
+  })
+
   it.each([
     [{ limit: 0 }, 'limit', '1 to 10000'],
     [{ limit: 10_001 }, 'limit', '1 to 10000'],
