@@ -2,8 +2,6 @@ import { once } from 'node:events'
 import type { StoredEvent } from '../../shared/event'
 import type { EventFilter } from '../../shared/query'
 import { EventStore } from '../engine/eventStore'
-import { isCode } from '../engine/fileSystem'
-import { REFRESH_ATTEMPTS_MAX } from '../engine/limits'
 import { follow } from '../engine/follow'
 import type { Follower } from '../engine/follow'
 import { subscribe } from '../engine/subscription'
@@ -31,7 +29,8 @@ export async function tailCommand(args: string[], io: CliIo, stop?: AbortSignal)
   const filter = filterFromOptions(values)
   const fromSequence = integerOption(values['from-seq'], 'from-seq', 1)
   const signals = stop ? null : stopOnSignals()
-  const store = await openReader(dir)
+  // An open that meets a seal half-way starts again on its own (analyzeStore).
+  const store = await EventStore.open(dir, { access: 'read' })
   try {
     await tailStore(store, io, filter, fromSequence, stop ?? signals!.signal)
     return EXIT.ok
@@ -82,20 +81,6 @@ async function tailStore(
     stop.removeEventListener('abort', onAbort)
     io.stdout.off('error', onAbort)
     await follower?.close()
-  }
-}
-
-/**
- * openReader opens the store read-only. An open that meets a seal half-way (the raw log it
- * listed was removed before it read it) fails with ENOENT; trying again sees the sealed file.
- */
-async function openReader(dir: string): Promise<EventStore> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await EventStore.open(dir, { access: 'read' })
-    } catch (error) {
-      if (!isCode(error, 'ENOENT') || attempt >= REFRESH_ATTEMPTS_MAX) throw error
-    }
   }
 }
 

@@ -104,6 +104,7 @@ export class EventStore {
   private closed = false
   private holdsLock = false
   private readonly appendListeners = new Set<AppendListener>()
+  private readonly closeListeners = new Set<() => void>()
   private readonly idempotency: IdempotencyWindow
   private readonly versions: AggregateVersions
   /** Summaries of the sealed segments' index files (see indexCache.ts). */
@@ -679,6 +680,7 @@ export class EventStore {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    for (const listener of this.closeListeners) listener()
     if (this.log) {
       await this.log.close()
       await this.sealing
@@ -712,6 +714,12 @@ export class EventStore {
   onAppend(listener: AppendListener): () => void {
     this.appendListeners.add(listener)
     return () => this.appendListeners.delete(listener)
+  }
+
+  /** onClose registers a listener called when close() begins; returns its remover. */
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener)
+    return () => this.closeListeners.delete(listener)
   }
 
   private durable(segment: ActiveSegment, records: readonly Buffer[]): void {

@@ -43,7 +43,7 @@ export interface SubscribeOptions {
 export type SubscriptionState = 'catching_up' | 'live' | 'ended'
 
 export interface SubscriptionEnd {
-  reason: 'closed' | 'overflow' | 'error'
+  reason: 'closed' | 'store_closed' | 'overflow' | 'error'
   message: string
   /** Subscribing again from here continues without a gap or a duplicate. */
   resumeFrom: number
@@ -88,6 +88,7 @@ export class SubscriptionRunner implements Subscription {
   offered = 0
   private wake: (() => void) | null = null
   private readonly stopListening: () => void
+  private readonly stopOnClose: () => void
   private readonly running: Promise<void>
   readonly ended: Promise<SubscriptionEnd>
   private resolveEnded: (end: SubscriptionEnd) => void = () => undefined
@@ -105,6 +106,12 @@ export class SubscriptionRunner implements Subscription {
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve))
     // These two steps are one synchronous block: no event can fall between them.
     this.stopListening = store.onAppend((events) => this.receive(events))
+    this.stopOnClose = store.onClose(() =>
+      this.end({
+        reason: 'store_closed',
+        message: 'The store was closed; subscribe again from `resumeFrom` after reopening it.',
+      }),
+    )
     this.liveSeen = store.lastSequence
     this.cursor = (fromSequence ?? this.liveSeen + 1) - 1
     this.running = this.run()
@@ -162,6 +169,7 @@ export class SubscriptionRunner implements Subscription {
     if (this.endRequest) return
     this.endRequest = request
     this.stopListening()
+    this.stopOnClose()
     this.queue = []
     this.wake?.()
   }

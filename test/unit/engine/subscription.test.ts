@@ -113,6 +113,16 @@ describe('subscribe', () => {
     await store.close()
   })
 
+  it('ends with store_closed when its store closes, saying where to resume', async () => {
+    const store = await openStore()
+    await appendSingles(store, 1, 3)
+    const recorder = new Recorder(store, { fromSequence: 1 })
+    await until('catch-up delivered 1..3', () => recorder.sequences.length === 3)
+    await store.close()
+    await recorder.subscription.ended
+    expect(recorder.end).toMatchObject({ reason: 'store_closed', resumeFrom: 4 })
+  })
+
   it('starts with the next new event by default: stored events are not delivered', async () => {
     const store = await openStore()
     await appendSingles(store, 1, 10)
