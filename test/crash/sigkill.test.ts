@@ -19,14 +19,14 @@ import { once } from 'node:events'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
+import { describe, expect, it, onTestFailed } from 'vitest'
 import { EventStore } from '../../src/main/engine/eventStore'
 import type { AppendResult, StoredEvent } from '../../src/shared/event'
 import type { VerifyReport } from '../../src/shared/report'
 import { mulberry32 } from '../support/random'
+import { BUILT_CLI, useBuiltCli } from '../support/builtCli'
 
-const CLI = fileURLToPath(new URL('../../out/main/cli.js', import.meta.url))
+const CLI = BUILT_CLI
 const SEED = process.env.SEED === undefined ? randomInt(2 ** 31) : Number(process.env.SEED)
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 50)
 /** Small segments, so rotation and sealing happen often and get killed half-way too. */
@@ -48,18 +48,8 @@ const FULL_CHECK_EVERY = 10
 /** Problems collected before a check stops reading. */
 const PROBLEMS_MAX = 20
 
-/** Children that are still running, killed in afterAll whatever happened. */
-const children = new Set<ChildProcessWithoutNullStreams>()
-
-beforeAll(() => {
-  if (!existsSync(CLI)) {
-    throw new Error(`${CLI} is missing: run \`npm run build\` first (\`npm test\` builds it).`)
-  }
-})
-
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL')
-})
+/** Children that are still running, killed after the file whatever happened. */
+const children = useBuiltCli()
 
 /** SentEvent is one NDJSON line written to an appender, and what it must be stored as. */
 interface SentEvent {

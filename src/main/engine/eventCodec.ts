@@ -14,21 +14,6 @@ import { EventTooLarge, JsonShapeProblem, MsgpackWriter } from './msgpackWriter'
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' })
 const writer = new MsgpackWriter()
 
-const INPUT_FIELDS: ReadonlySet<string> = new Set([
-  'event_type',
-  'aggregate_id',
-  'aggregate_type',
-  'timestamp',
-  'correlation_id',
-  'causation_id',
-  'data',
-  'metadata',
-  'source_agent',
-  'source_component',
-  'schema_version',
-  'idempotency_key',
-])
-
 /** The store-assigned parts of an event. */
 export interface Assigned {
   sequence: number
@@ -97,6 +82,12 @@ const EVENT_KEYS = [
   'source_component',
   'schema_version',
 ] as const satisfies readonly (keyof StoredEvent)[]
+
+/** What a client may send: every stored field except those the store assigns. */
+const INPUT_FIELDS: ReadonlySet<string> = new Set([
+  ...EVENT_KEYS.filter((key) => key !== 'event_id' && key !== 'sequence'),
+  'idempotency_key',
+])
 
 /** The keys, encoded once. */
 const ENCODED_KEYS = EVENT_KEYS.map(encodedKey)

@@ -9,6 +9,7 @@ import type { IndexSummary } from './segmentIndex'
 import {
   decodeIndexSummary,
   INDEX_FIELDS,
+  indexedSegmentOf,
   indexName,
   lookupPostings,
   MEMBER_STRIDE,
@@ -252,15 +253,7 @@ export class SegmentIndexes implements SegmentIndexReader {
     if (!bytes) return 'index is missing'
     const summary = decodeIndexSummary(bytes)
     if (typeof summary === 'string') return summary
-    const segment = {
-      segmentNumber: manifest.segment_number,
-      firstSequence: manifest.first_sequence,
-      lastSequence: manifest.last_sequence,
-      records: manifest.records,
-      rawBytes: manifest.raw_bytes,
-      gzBytes: manifest.gz_bytes,
-      gzSha256: manifest.gz_sha256,
-    }
+    const segment = indexedSegmentOf(manifest)
     if (segment.segmentNumber !== segmentNumber || !sameSegment(summary, segment)) {
       return 'index is stale: it describes another segment'
     }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { SegmentManifest } from './manifest'
 import type { ExactField } from './eventFilter'
 import { crc32c } from './crc32c'
 
@@ -163,6 +164,19 @@ export function decodeIndexSummary(bytes: Buffer): IndexSummary | string {
     gzSha256: bytes.subarray(56, 88).toString('hex'),
     members,
     sections,
+  }
+}
+
+/** indexedSegmentOf is the identity a manifest gives its sealed segment. */
+export function indexedSegmentOf(manifest: SegmentManifest): IndexedSegment {
+  return {
+    segmentNumber: manifest.segment_number,
+    firstSequence: manifest.first_sequence,
+    lastSequence: manifest.last_sequence,
+    records: manifest.records,
+    rawBytes: manifest.raw_bytes,
+    gzBytes: manifest.gz_bytes,
+    gzSha256: manifest.gz_sha256,
   }
 }
 

@@ -3,7 +3,7 @@ import type { FileSystem } from './fileSystem'
 import { writeFileDurably } from './fileSystem'
 import type { SegmentManifest } from './manifest'
 import type { IndexMember } from './segmentIndex'
-import { encodeSegmentIndex, INDEX_FIELDS, indexName } from './segmentIndex'
+import { encodeSegmentIndex, INDEX_FIELDS, indexedSegmentOf, indexName } from './segmentIndex'
 import { bufferSource } from './byteSource'
 import { walkRecords } from './recordIterator'
 import { SEGMENT_HEADER_BYTES } from './segmentHeader'
@@ -51,15 +51,7 @@ export async function buildSegmentIndex(raw: Buffer, manifest: SegmentManifest):
   if (end.kind !== 'end') {
     throw new CorruptionError(sealedName(manifest.segment_number), end.offset, 'cannot index it')
   }
-  const segment = {
-    segmentNumber: manifest.segment_number,
-    firstSequence: manifest.first_sequence,
-    lastSequence: manifest.last_sequence,
-    records: manifest.records,
-    rawBytes: manifest.raw_bytes,
-    gzBytes: manifest.gz_bytes,
-    gzSha256: manifest.gz_sha256,
-  }
+  const segment = indexedSegmentOf(manifest)
   return encodeSegmentIndex(segment, members, postings)
 }
 

@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process'
-import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { EventStore } from '../../../src/main/engine/eventStore'
 import { follow } from '../../../src/main/engine/follow'
 import { subscribe } from '../../../src/main/engine/subscription'
 import { tempDir } from '../../support/tempDir'
+import { BUILT_CLI, useBuiltCli } from '../../support/builtCli'
 
 /**
  * Follow mode against a writer in another process: the built CLI (`append DIR`, NDJSON on
@@ -14,22 +12,13 @@ import { tempDir } from '../../support/tempDir'
  * see each acknowledged event within 250 ms, across rotation and sealing, each once, in order.
  * `npm test` builds the CLI first.
  */
-const CLI = fileURLToPath(new URL('../../../out/main/cli.js', import.meta.url))
+const CLI = BUILT_CLI
 /** Small segments, so the writer rotates and seals every few events. */
 const SEGMENT_BYTES = 4096
 const EVENTS = 120
 
-const children = new Set<ChildProcessWithoutNullStreams>()
-
-beforeAll(() => {
-  if (!existsSync(CLI)) {
-    throw new Error(`${CLI} is missing: run \`npm run build\` first (\`npm test\` builds it).`)
-  }
-})
-
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL')
-})
+/** Children that are still running, killed after the file whatever happened. */
+const children = useBuiltCli()
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -31,6 +31,7 @@ import {
   zeroSector,
 } from '../../support/corrupt'
 import { mulberry32 } from '../../support/random'
+import { appendPlan } from '../../support/appendPlan'
 
 /**
  * Damage done to a real store on disk, one failure shape per test, and what verify, a
@@ -91,12 +92,7 @@ async function buildStore(dir: string, plan: number[], segmentBytesMax?: number)
     nowMs: steppingClock(),
     segmentBytesMax,
   })
-  let events = 0
-  for (const size of plan) {
-    const inputs = Array.from({ length: size }, () => eventNumber(++events))
-    if (size === 1) await store.append(inputs[0])
-    else await store.appendBatch(inputs)
-  }
+  const events = await appendPlan(store, plan, eventNumber)
   await store.idle()
   await store.close()
   const names = readdirSync(dir).sort()

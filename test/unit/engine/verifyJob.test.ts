@@ -25,6 +25,7 @@ import { appendGarbage, flipByte, truncateAt } from '../../support/corrupt'
 import { builtVerifyWorker } from '../../support/builtWorker'
 import { runCli } from '../../support/runCli'
 import { tempDir } from '../../support/tempDir'
+import { appendPlan } from '../../support/appendPlan'
 
 /**
  * The verification job checks a store on worker threads. Its report must be the one
@@ -70,12 +71,7 @@ async function buildStore(
     nowMs: steppingClock(),
     segmentBytesMax,
   })
-  let events = 0
-  for (const size of plan) {
-    const inputs = Array.from({ length: size }, () => event(++events))
-    if (size === 1) await store.append(inputs[0])
-    else await store.appendBatch(inputs)
-  }
+  await appendPlan(store, plan, event)
   await store.idle()
   await store.close()
 }
