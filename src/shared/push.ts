@@ -21,6 +21,11 @@ export type PushEvent =
   | { type: 'degradation'; handle: StoreHandle; transition: SlaTransition }
   /** The store's summary changed (mode, counts); null when it was closed. */
   | { type: 'store'; handle: StoreHandle; summary: StoreSummary | null }
+  /** A native menu item the renderer acts on (Electron only). */
+  | { type: 'menu'; command: MenuCommand; handle?: StoreHandle }
+
+/** show_store: a store was opened from the menu; verify / run_recovery: on the shown store. */
+export type MenuCommand = 'show_store' | 'verify' | 'run_recovery'
 
 export type PushBatch = PushEvent[]
 
