@@ -1,0 +1,151 @@
+import { createServer, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { EventStore } from '../engine/eventStore'
+import { eventRoutes } from './eventRoutes'
+import { sendJson } from './httpIo'
+import { OriginPolicy } from './originPolicy'
+import { RateLimiter } from './rateLimiter'
+import { requestPipeline } from './requestPipeline'
+import type { Route } from './route'
+import { Sessions } from './sessions'
+import { TokenAuthority } from './tokenAuthority'
+import type { TokenEntry } from './tokenFile'
+
+/** Requests per second each token may make on average, and its burst. */
+export const TOKEN_RATE_PER_SECOND_DEFAULT = 50_000
+export const TOKEN_BURST_DEFAULT = 100_000
+/** Longest a request may take to send its headers (slow-loris defence). */
+export const HEADERS_TIMEOUT_MS = 10_000
+/** Longest a whole request may take to arrive. */
+export const REQUEST_TIMEOUT_MS = 60_000
+
+export interface ApiServerOptions {
+  store: EventStore
+  tokens: readonly TokenEntry[]
+  /** Default 127.0.0.1: loopback unless asked otherwise. */
+  host?: string
+  /** 0 picks a free port. */
+  port?: number
+  readOnly?: boolean
+  allowHosts?: readonly string[]
+  corsOrigin?: string | null
+  ratePerSecond?: number
+  burst?: number
+  /** More routes (admin, metrics, the UI), checked after the event routes. */
+  routes?: (sessions: Sessions) => Route[]
+  onInternalError?: (error: unknown) => void
+}
+
+/**
+ * ApiServer serves one store over HTTP. close() stops accepting connections, lets every
+ * request in flight finish (an append that was accepted is answered once durable), ends
+ * the event streams, and resolves; the caller then closes the store.
+ */
+export class ApiServer {
+  private readonly open = new Set<ServerResponse>()
+
+  private constructor(
+    private readonly server: Server,
+    readonly sessions: Sessions,
+    private readonly bindHost: string,
+  ) {}
+
+  static async start(options: ApiServerOptions): Promise<ApiServer> {
+    const bindHost = options.host ?? '127.0.0.1'
+    const sessions = new Sessions()
+    let port = options.port ?? 0
+    const routes: Route[] = [healthRoute(options.store), ...eventRoutes(options.store)]
+    if (options.routes) routes.push(...options.routes(sessions))
+    const handler = requestPipeline({
+      routes,
+      authority: new TokenAuthority(options.tokens),
+      sessions,
+      policy: new OriginPolicy({
+        bindHost,
+        allowHosts: options.allowHosts ?? [],
+        corsOrigin: options.corsOrigin ?? null,
+      }),
+      limiter: new RateLimiter(
+        options.ratePerSecond ?? TOKEN_RATE_PER_SECOND_DEFAULT,
+        options.burst ?? TOKEN_BURST_DEFAULT,
+      ),
+      readOnly: options.readOnly ?? false,
+      port: () => port,
+      ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+    })
+    const server = createServer(
+      { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+      handler,
+    )
+    const api = new ApiServer(server, sessions, bindHost)
+    server.on('request', (_request, response: ServerResponse) => {
+      api.open.add(response)
+      response.on('close', () => api.open.delete(response))
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, bindHost, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    port = (server.address() as AddressInfo).port
+    return api
+  }
+
+  get httpServer(): Server {
+    return this.server
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port
+  }
+
+  get url(): string {
+    const host = this.bindHost.includes(':') ? `[${this.bindHost}]` : this.bindHost
+    return `http://${host}:${this.port}`
+  }
+
+  /** The single-use login URL for the browser UI, or null once it was used. */
+  get loginUrl(): string | null {
+    const token = this.sessions.login
+    return token === null ? null : `${this.url}/login?token=${token}`
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
+    this.server.closeIdleConnections()
+    for (const response of this.open) {
+      if (isStream(response)) response.end()
+    }
+    await Promise.all(
+      [...this.open].map(
+        (response) => new Promise<void>((resolve) => response.once('close', () => resolve())),
+      ),
+    )
+    this.server.closeAllConnections()
+    await closed
+  }
+}
+
+function isStream(response: ServerResponse): boolean {
+  return String(response.getHeader('content-type') ?? '').startsWith('text/event-stream')
+}
+
+/** GET /health needs no token and says only whether the store is healthy. */
+function healthRoute(store: EventStore): Route {
+  return {
+    method: 'GET',
+    path: '/health',
+    scope: null,
+    handle({ response }) {
+      const status =
+        store.mode === 'failed'
+          ? 'failed'
+          : store.mode === 'needs_recovery'
+            ? 'degraded'
+            : 'healthy'
+      sendJson(response, status === 'healthy' ? 200 : 503, { status })
+    },
+  }
+}

@@ -1,0 +1,142 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ErrorBody, ErrorCode } from '../../shared/errorCodes'
+import { StoreError } from '../engine/errors'
+
+/**
+ * Reading requests and writing JSON answers. Bodies are bounded before they are parsed:
+ * a Content-Length over the limit is refused without reading, and a chunked body is cut
+ * off the moment it passes the limit.
+ */
+
+/** Largest request body: a full batch (10 MiB encoded) plus JSON's overhead. */
+export const HTTP_BODY_BYTES_MAX = 11 * 1024 * 1024
+/** Seconds a client is told to wait after 429 or 503. */
+export const RETRY_AFTER_SECONDS = 1
+
+/** HttpError is an answer decided while handling a request. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(body.message)
+  }
+}
+
+export function httpError(status: number, code: ErrorCode, message: string): HttpError {
+  return new HttpError(status, { code, message })
+}
+
+const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  validation: 400,
+  unknown_method: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  read_only: 403,
+  not_found: 404,
+  not_available: 404,
+  version_conflict: 409,
+  idempotency_conflict: 409,
+  job_running: 409,
+  event_too_large: 413,
+  batch_too_large: 413,
+  payload_too_large: 413,
+  overloaded: 429,
+  rate_limited: 429,
+  emergency_mode: 503,
+  disk_full: 503,
+  needs_recovery: 503,
+  store_failed: 503,
+  store_closed: 503,
+  store_locked: 503,
+}
+
+/** statusFor maps an error code to its HTTP status (500 for anything unexpected). */
+export function statusFor(code: ErrorCode): number {
+  return STATUS_BY_CODE[code] ?? 500
+}
+
+/** toHttpError turns whatever a handler threw into an answer; internal details stay inside. */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error
+  if (error instanceof StoreError) {
+    const status = statusFor(error.code)
+    const retry: Record<string, string> =
+      status === 429 || status === 503 ? { 'retry-after': `${RETRY_AFTER_SECONDS}` } : {}
+    return new HttpError(status, { code: error.code, message: error.message }, retry)
+  }
+  return httpError(500, 'internal', 'The server could not complete the request; see its log.')
+}
+
+/** readBody reads the whole body, refusing more than `limit` bytes with 413. */
+export async function readBody(
+  request: IncomingMessage,
+  limit = HTTP_BODY_BYTES_MAX,
+): Promise<Buffer> {
+  const declared = request.headers['content-length']
+  if (declared !== undefined && Number(declared) > limit) {
+    throw tooLarge(Number(declared), limit)
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > limit) throw tooLarge(size, limit)
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks, size)
+}
+
+function tooLarge(size: number, limit: number): HttpError {
+  return httpError(
+    413,
+    'payload_too_large',
+    `The request body is ${size} bytes or more, over HTTP_BODY_BYTES_MAX ${limit}`,
+  )
+}
+
+/** readJson reads a JSON body; malformed JSON or invalid UTF-8 is a 400 naming the body. */
+export async function readJson(request: IncomingMessage): Promise<unknown> {
+  const type = request.headers['content-type'] ?? ''
+  if (!/^application\/json\b/i.test(type)) {
+    throw httpError(400, 'validation', 'body: send JSON with Content-Type: application/json')
+  }
+  const body = await readBody(request)
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body)
+  } catch {
+    throw httpError(400, 'validation', 'body: not valid UTF-8')
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : 'parse error'
+    throw httpError(400, 'validation', `body: not valid JSON (${detail})`)
+  }
+}
+
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body)
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  })
+  response.end(text)
+}
+
+export function sendError(response: ServerResponse, error: HttpError): void {
+  if (response.headersSent) {
+    response.destroy()
+    return
+  }
+  sendJson(response, error.status, error.body, error.headers)
+}

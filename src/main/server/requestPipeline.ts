@@ -1,0 +1,153 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { OriginPolicy } from './originPolicy'
+import type { RateLimiter } from './rateLimiter'
+import { allows, type Identity } from './scopes'
+import type { Sessions } from './sessions'
+import type { TokenAuthority } from './tokenAuthority'
+import { HttpError, httpError, sendError, toHttpError } from './httpIo'
+import { matchPath, type Route } from './route'
+
+/**
+ * The one path every request takes: Host and Origin checks, route lookup, authentication,
+ * scope, read-only and rate checks, then the handler. There is no route that reaches the
+ * store without passing the scope check; only a route declared with `scope: null`
+ * (GET /health) skips authentication.
+ */
+export interface PipelineOptions {
+  routes: readonly Route[]
+  authority: TokenAuthority
+  sessions: Sessions
+  policy: OriginPolicy
+  limiter: RateLimiter
+  readOnly: boolean
+  /** The port the server listens on, for the Host check (known once it listens). */
+  port: () => number
+  /** Called for errors that are the server's fault (500s). */
+  onInternalError?: (error: unknown) => void
+}
+
+/** Headers on every answer. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+}
+
+export function requestPipeline(
+  options: PipelineOptions,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value)
+    handle(options, request, response).catch((error: unknown) => {
+      const answer = toHttpError(error)
+      if (answer.status >= 500 && !(error instanceof HttpError)) options.onInternalError?.(error)
+      sendError(response, answer)
+    })
+  }
+}
+
+async function handle(
+  options: PipelineOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const { policy } = options
+  const host = request.headers.host
+  if (!policy.hostAllowed(host, options.port())) {
+    throw httpError(
+      403,
+      'forbidden',
+      `Host "${host ?? ''}" is not served here; start serve with --allow-host to add it`,
+    )
+  }
+  const origin = request.headers.origin
+  if (!policy.originAllowed(origin, host)) {
+    throw httpError(403, 'forbidden', `Origin "${origin ?? ''}" may not call this server`)
+  }
+  if (policy.corsOrigin !== null && origin === policy.corsOrigin) {
+    response.setHeader('access-control-allow-origin', origin)
+    response.setHeader('vary', 'origin')
+  }
+  const url = new URL(request.url ?? '/', 'http://localhost')
+  if (request.method === 'OPTIONS') {
+    if (policy.corsOrigin === null || origin !== policy.corsOrigin) {
+      throw httpError(403, 'forbidden', 'Cross-origin requests are not enabled (see --cors-origin)')
+    }
+    response.writeHead(204, {
+      'access-control-allow-methods': 'GET, POST',
+      'access-control-allow-headers': 'authorization, content-type, last-event-id',
+      'access-control-max-age': '600',
+    })
+    response.end()
+    return
+  }
+  const { route, params } = findRoute(options.routes, request.method ?? 'GET', url.pathname)
+  if (route.scope === null) {
+    await route.handle({ request, response, url, params, identity: ANONYMOUS })
+    return
+  }
+  const identity = authenticate(options, request)
+  if (!allows(identity, route.scope)) {
+    throw httpError(403, 'forbidden', `The token "${identity.name}" lacks the scope ${route.scope}`)
+  }
+  if (route.writes === true && options.readOnly) {
+    throw httpError(
+      403,
+      'read_only',
+      'This server was started with --read-only; it does not accept writes',
+    )
+  }
+  const waitSeconds = options.limiter.take(identity.name)
+  if (waitSeconds > 0) {
+    throw new HttpError(
+      429,
+      {
+        code: 'rate_limited',
+        message: `Too many requests for "${identity.name}"; retry in ${waitSeconds} s`,
+      },
+      { 'retry-after': `${waitSeconds}` },
+    )
+  }
+  await route.handle({ request, response, url, params, identity })
+}
+
+const ANONYMOUS: Identity = { name: 'anonymous', scopes: [] }
+
+function findRoute(
+  routes: readonly Route[],
+  method: string,
+  pathname: string,
+): { route: Route; params: Record<string, string> } {
+  let pathKnown = false
+  for (const route of routes) {
+    const params = matchPath(route.path, pathname)
+    if (params === null) continue
+    if (route.method === method) return { route, params }
+    pathKnown = true
+  }
+  if (pathKnown)
+    throw httpError(405, 'validation', `method: ${method} is not allowed on ${pathname}`)
+  throw httpError(404, 'not_found', `No route ${pathname}`)
+}
+
+/** authenticate accepts a bearer token, or the UI's session cookie; 401 otherwise. */
+function authenticate(options: PipelineOptions, request: IncomingMessage): Identity {
+  const header = request.headers.authorization
+  if (header !== undefined) {
+    const identity = options.authority.fromAuthorization(header)
+    if (identity !== null) return identity
+    throw new HttpError(
+      401,
+      { code: 'unauthorized', message: 'The bearer token is not valid' },
+      { 'www-authenticate': 'Bearer' },
+    )
+  }
+  const session = options.sessions.identify(request.headers.cookie)
+  if (session !== null) return session
+  throw new HttpError(
+    401,
+    { code: 'unauthorized', message: 'Send Authorization: Bearer <token>' },
+    { 'www-authenticate': 'Bearer' },
+  )
+}
