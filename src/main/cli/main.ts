@@ -5,6 +5,8 @@ import { EXIT, UsageError } from './cliIo'
 import { appendCommand } from './appendCommand'
 import { inspectCommand, queryCommand, recoverCommand, verifyCommand } from './readCommands'
 import { tailCommand } from './tailCommand'
+import { serveCommand } from './serveCommand'
+import { tokensCommand } from './tokensCommand'
 
 const USAGE = `Usage: lighthouse-store <command> DIR [options]
 
@@ -22,6 +24,11 @@ Commands:
   inspect DIR [--json]                             summary of the store
   tail DIR [filters] [--from-seq N]                NDJSON of matching events as they are appended
                                                    (by any process), until SIGINT or SIGTERM
+  serve DIR [--host H] [--port N] [--token-file F] [--read-only] [--allow-host NAME]...
+            [--cors-origin ORIGIN]                 HTTP API and inspector (docs/API.md) until
+                                                   SIGINT or SIGTERM; loopback by default
+  tokens DIR add NAME --scope S... | list | revoke NAME [--token-file F]
+                                                   manage the tokens serve accepts
 
 Exit codes: 0 ok, 1 damage or recovery needed, 2 usage or bad input,
             3 held by another writer, 4 not a store or an I/O error.`
@@ -33,6 +40,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   recover: recoverCommand,
   inspect: inspectCommand,
   tail: tailCommand,
+  serve: serveCommand,
+  tokens: tokensCommand,
 }
 
 /** main runs one command and returns its exit code; every failure is one sentence on stderr. */

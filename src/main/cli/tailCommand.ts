@@ -10,6 +10,7 @@ import type { CliIo } from './cliIo'
 import { EXIT } from './cliIo'
 import { integerOption, parseCommand } from './args'
 import { FILTER_OPTIONS, filterFromOptions } from './filterOptions'
+import { stopOnSignals } from './stopOnSignals'
 
 /**
  * tail prints the events matching the filters as NDJSON as they are appended, by another
@@ -86,19 +87,4 @@ async function tailStore(
 
 function endError(end: SubscriptionEnd): unknown {
   return end.error ?? new Error(end.message)
-}
-
-/** stopOnSignals turns SIGINT and SIGTERM into an abort, so tail can close the store cleanly. */
-function stopOnSignals(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController()
-  const onSignal = (): void => controller.abort()
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    },
-  }
 }
