@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { EventStore } from '../engine/eventStore'
 import { eventRoutes } from './eventRoutes'
-import { sendJson } from './httpIo'
+import { httpError, sendError, sendJson } from './httpIo'
 import { OriginPolicy } from './originPolicy'
 import { RateLimiter } from './rateLimiter'
 import { requestPipeline } from './requestPipeline'
@@ -43,6 +43,7 @@ export interface ApiServerOptions {
  */
 export class ApiServer {
   private readonly open = new Set<ServerResponse>()
+  private closing = false
 
   private constructor(
     private readonly server: Server,
@@ -73,11 +74,22 @@ export class ApiServer {
       port: () => port,
       ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
     })
+    let closing = (): boolean => false
     const server = createServer(
       { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-      handler,
+      (request, response) => {
+        // Once closing, a request that slipped in on a kept-alive connection is turned away
+        // before it can start an append that would outlive its connection.
+        if (closing()) {
+          response.shouldKeepAlive = false
+          sendError(response, httpError(503, 'store_closed', 'The server is shutting down'))
+          return
+        }
+        handler(request, response)
+      },
     )
     const api = new ApiServer(server, sessions, bindHost)
+    closing = () => api.closing
     server.on('request', (_request, response: ServerResponse) => {
       api.open.add(response)
       response.on('close', () => api.open.delete(response))
@@ -113,16 +125,16 @@ export class ApiServer {
   }
 
   async close(): Promise<void> {
+    this.closing = true
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
     this.server.closeIdleConnections()
     for (const response of this.open) {
       if (isStream(response)) response.end()
     }
-    await Promise.all(
-      [...this.open].map(
-        (response) => new Promise<void>((resolve) => response.once('close', () => resolve())),
-      ),
-    )
+    while (this.open.size > 0) {
+      const [response] = this.open
+      await new Promise<void>((resolve) => response!.once('close', () => resolve()))
+    }
     this.server.closeAllConnections()
     await closed
   }
