@@ -3,12 +3,17 @@
  * floor (a raw write + fdatasync loop) in one run, interleaved, several repetitions.
  * Prints medians with min/max and the ratios. Not a test: it asserts nothing.
  *
+ * It ends with what latency recording costs (StoreMetrics, OpenOptions.recordLatency): the
+ * same single and concurrent append cases with recording on and off, paired in each round
+ * with the order alternating, so a drift in the machine hits both sides alike.
+ *
  *   npm run bench:engine             full run
  *   npm run bench:engine -- --quick  small smoke (CI runs it to check the harness works)
  */
 import * as fs from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { OpenOptions } from '../src/main/engine/eventStore'
 import { EventStore } from '../src/main/engine/eventStore'
 import { buildEvent, encodeEvent } from '../src/main/engine/eventCodec'
 import { encodeRecord } from '../src/main/engine/recordCodec'
@@ -21,6 +26,8 @@ const CONCURRENT_COUNT = quick ? 2000 : 64_000
 const BATCH_COUNT = quick ? 2000 : 100_000
 const CONCURRENCY = 64
 const BATCH_SIZE = 100
+/** Paired on/off rounds of the recording-cost cases: more than REPEATS, the effect is small. */
+const RECORDING_ROUNDS = quick ? 1 : 10
 
 interface Sample {
   eventsPerSecond: number
@@ -93,14 +100,17 @@ function rawLoop(count: number, perSync: number, mode: 'async' | 'sync'): Case {
   }
 }
 
+type EngineBody = (store: EventStore, latencies: number[]) => Promise<void>
+
 /** engineCase opens a fresh store, runs `body` with it, and closes it. */
-function engineCase(
-  count: number,
-  body: (store: EventStore, latencies: number[]) => Promise<void>,
-): Case {
+function engineCase(count: number, body: EngineBody, options: OpenOptions = {}): Case {
   return async () => {
     const dir = freshDir()
-    const store = await EventStore.open(join(dir, 'store'), { create: true, nodeId: 'bench' })
+    const store = await EventStore.open(join(dir, 'store'), {
+      create: true,
+      nodeId: 'bench',
+      ...options,
+    })
     const latencies: number[] = []
     const started = performance.now()
     await body(store, latencies)
@@ -111,15 +121,15 @@ function engineCase(
   }
 }
 
-const engineSingle = engineCase(SINGLE_COUNT, async (store, latencies) => {
+const singleAppends: EngineBody = async (store, latencies) => {
   for (let i = 0; i < SINGLE_COUNT; i++) {
     const t = performance.now()
     await store.append(sampleEvent(i))
     latencies.push(performance.now() - t)
   }
-})
+}
 
-const engineConcurrent = engineCase(CONCURRENT_COUNT, async (store, latencies) => {
+const concurrentAppends: EngineBody = async (store, latencies) => {
   let next = 0
   const worker = async () => {
     while (next < CONCURRENT_COUNT) {
@@ -130,7 +140,7 @@ const engineConcurrent = engineCase(CONCURRENT_COUNT, async (store, latencies) =
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
-})
+}
 
 const engineBatches = engineCase(BATCH_COUNT, async (store, latencies) => {
   for (let i = 0; i < BATCH_COUNT; i += BATCH_SIZE) {
@@ -144,8 +154,8 @@ const engineBatches = engineCase(BATCH_COUNT, async (store, latencies) => {
 const CASES: Record<string, Case> = {
   'raw async write+fdatasync, 1 per sync': rawLoop(SINGLE_COUNT, 1, 'async'),
   'raw sync write+fdatasync, 1 per sync': rawLoop(SINGLE_COUNT, 1, 'sync'),
-  'engine single durable append': engineSingle,
-  [`engine ${CONCURRENCY} concurrent appenders`]: engineConcurrent,
+  'engine single durable append': engineCase(SINGLE_COUNT, singleAppends),
+  [`engine ${CONCURRENCY} concurrent appenders`]: engineCase(CONCURRENT_COUNT, concurrentAppends),
   [`raw async, ${BATCH_SIZE} per sync`]: rawLoop(BATCH_COUNT, BATCH_SIZE, 'async'),
   [`engine batches of ${BATCH_SIZE}`]: engineBatches,
 }
@@ -200,7 +210,48 @@ async function main(): Promise<void> {
   )
 }
 
-main().catch((error: unknown) => {
-  console.error(error)
-  process.exitCode = 1
-})
+/** The cases whose cost of latency recording is measured: [name, events, body]. */
+const RECORDING_CASES: [string, number, EngineBody][] = [
+  ['single durable append', SINGLE_COUNT, singleAppends],
+  [`${CONCURRENCY} concurrent appenders`, CONCURRENT_COUNT, concurrentAppends],
+]
+
+/** recordingCost prints each case's rate with recording on and off, and their ratio. */
+async function recordingCost(): Promise<void> {
+  const rates = new Map<string, { on: number[]; off: number[]; ratios: number[] }>()
+  for (let round = 0; round < RECORDING_ROUNDS; round++) {
+    for (const [name, count, body] of RECORDING_CASES) {
+      const order = round % 2 === 0 ? [true, false] : [false, true]
+      const pair = new Map<boolean, number>()
+      for (const recordLatency of order) {
+        const sample = await engineCase(count, body, { recordLatency })()
+        pair.set(recordLatency, sample.eventsPerSecond)
+      }
+      const entry = rates.get(name) ?? { on: [], off: [], ratios: [] }
+      entry.on.push(pair.get(true)!)
+      entry.off.push(pair.get(false)!)
+      entry.ratios.push(pair.get(true)! / pair.get(false)!)
+      rates.set(name, entry)
+    }
+  }
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
+  console.log(
+    `\nlatency recording cost (${RECORDING_ROUNDS} paired rounds, on/off order alternating)`,
+  )
+  console.log('case                     on ev/s    off ev/s   on/off (median of pairs)  cost')
+  for (const [name, { on, off, ratios }] of rates) {
+    const ratio = median(ratios)
+    console.log(
+      `${name.padEnd(24)} ${String(Math.round(median(on))).padStart(8)}  ${String(Math.round(median(off))).padStart(9)}   ${ratio.toFixed(3).padStart(8)} (min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)})  ${((1 - ratio) * 100).toFixed(1)}%`,
+    )
+  }
+  console.log('  (goal: cost <= 2%; a negative cost is noise)')
+}
+
+main()
+  .then(recordingCost)
+  .catch((error: unknown) => {
+    console.error(error)
+    process.exitCode = 1
+  })

@@ -2,6 +2,7 @@ import type { FileHandle, FileSystem } from './fileSystem'
 import { encodeSegmentHeader, SEGMENT_HEADER_BYTES } from './segmentHeader'
 import { segmentLogName } from './segmentNames'
 import { StoreError } from './errors'
+import type { StoreMetrics } from './metrics/storeMetrics'
 import { APPEND_QUEUE_BYTES_MAX, APPEND_QUEUE_EVENTS_MAX, GROUP_COMMIT_BYTES_MAX } from './limits'
 
 /**
@@ -32,6 +33,8 @@ export interface AppendLogOptions {
   nowMs: () => number
   segmentBytesMax: number
   segmentAgeMs: number
+  /** Told of each group commit, to time its fdatasync and the appends it acknowledges. */
+  metrics: StoreMetrics
   /** Called after records are durable, before their appends are acknowledged. */
   onDurable: (segment: ActiveSegment, records: readonly Buffer[]) => void
   /** Called after a new segment is durable; the previous one can be sealed. */
@@ -66,8 +69,14 @@ export class AppendLog {
     return this.nextSequence - 1
   }
 
+  /** queueDepth is how many events wait for a group commit (the append backlog). */
   get queueDepth(): number {
     return this.queuedEvents
+  }
+
+  /** queueBytes is how many record bytes wait for a group commit. */
+  get queueBytes(): number {
+    return this.queuedBytes
   }
 
   /** The sequence the next submitted record must carry. */
@@ -191,7 +200,9 @@ export class AppendLog {
     if (entries.length === 0) return
     const buffers = entries.flatMap((entry) => entry.records)
     await this.active.handle.write(buffers, this.active.size)
+    const syncStartedAt = this.options.metrics.startTimer()
     await this.active.handle.datasync()
+    this.options.metrics.groupCommitted(syncStartedAt)
     this.active.size += bytes
     this.active.records += buffers.length
     this.queuedEvents -= buffers.length

@@ -93,3 +93,44 @@ export const LATENCY_COARSE_SLOT_MS = 10_000
 /** Latency history: how far back it reaches and the most points it keeps per series. */
 export const LATENCY_HISTORY_SPAN_MS = 24 * 60 * 60 * 1000
 export const LATENCY_HISTORY_POINTS_MAX = 300
+
+// SLA monitor
+/** How often the store calls SlaMonitor.evaluate(); activation takes hold_ms plus up to two of these. */
+export const SLA_EVALUATE_INTERVAL_MS = 1000
+/** A held trigger must raise the SLA level within this time (ADR-004). */
+export const SLA_ACTIVATION_MS_MAX = 30_000
+/** Longest hold_ms: leaves room for the two evaluations that see a trigger start and hold. */
+export const SLA_HOLD_MS_MAX = SLA_ACTIVATION_MS_MAX - 2 * SLA_EVALUATE_INTERVAL_MS
+/** Longest clear_ms a store may configure. */
+export const SLA_CLEAR_MS_MAX = 60 * 60 * 1000
+/** Largest latency target or latency trigger, in milliseconds (the histograms clamp there). */
+export const SLA_LATENCY_MS_MAX = 60 * 60 * 1000
+/** Largest sla.json the store reads. */
+export const SLA_FILE_BYTES_MAX = 64 * KIB
+/** Violation stretches kept (open and ended), most recent first. */
+export const SLA_VIOLATIONS_MAX = 200
+/** SLA transitions kept in memory for the history view. */
+export const SLA_TRANSITIONS_KEPT_MAX = 100
+/** Transition listeners one monitor accepts. */
+export const SLA_LISTENERS_MAX = 32
+/** Error rates are counted over this rolling window, in slots of SLA_ERROR_SLOT_MS. */
+export const SLA_ERROR_WINDOW_MS = 60_000
+export const SLA_ERROR_SLOT_MS = 1000
+/** The side log rotates to `.1` when an append would pass this size, so it holds at most twice this. */
+export const SLA_SIDE_LOG_BYTES_MAX = 1 * MIB
+/** Most transitions one side-log read returns. */
+export const SLA_SIDE_LOG_READ_MAX = 1000
+/** Share of the descriptor limit in use at which health reports the descriptors as degraded. */
+export const FD_USAGE_WARNING = 0.8
+
+// Store metrics
+/** Distinct event types counted by name in events-appended; the rest are counted as "other". */
+export const EVENT_TYPES_COUNTED_MAX = 256
+/** Events-appended rates (10 s, 1 min) are summed from slots of this length. */
+export const THROUGHPUT_SLOT_MS = 1000
+
+/**
+ * Prometheus: the most event types exported with their own `event_type` label (the first
+ * ones seen); events of any further type are counted in one series without the label.
+ */
+export const METRICS_EVENT_TYPES_MAX = 100

@@ -26,6 +26,9 @@ import { SUBSCRIPTION_DELIVERY_EVENTS_MAX, SUBSCRIPTION_QUEUE_EVENTS_MAX } from 
  *
  * On a store opened read-only, new events arrive when `refresh()` finds them: `follow()`
  * calls it as the writer process appends.
+ *
+ * Each event delivered from the queue is timed in the store's metrics (series `delivery`),
+ * from the moment the store handed it over until the `onEvents` call that carries it begins.
  */
 export type SubscriptionFilter = EventFilter
 
@@ -81,6 +84,12 @@ export class SubscriptionRunner implements Subscription {
   /** The listener's events before this were dropped while catching up: disk must cover them. */
   private droppedThrough = 0
   private queue: StoredEvent[] = []
+  /**
+   * When each group of queued events arrived (timer readings), oldest first: a group's
+   * events are those up to `through`. One per group with a queued event, dropped as its
+   * events are handed over and cleared whenever the queue runs empty, so bounded as the queue.
+   */
+  private arrivals: { through: number; at: number }[] = []
   private endRequest: Omit<SubscriptionEnd, 'resumeFrom'> | null = null
   private stateValue: SubscriptionState = 'catching_up'
   private positionValue = 0
@@ -134,6 +143,7 @@ export class SubscriptionRunner implements Subscription {
   /** receive runs on the append path: it only queues, and never waits. */
   private receive(events: readonly StoredEvent[]): void {
     if (this.endRequest) return
+    const queued = this.queue.length
     for (const event of events) {
       if (event.sequence <= this.liveSeen) continue
       if (event.sequence !== this.liveSeen + 1) {
@@ -144,6 +154,10 @@ export class SubscriptionRunner implements Subscription {
       this.liveSeen = event.sequence
       if (this.matches(event)) this.queue.push(event)
     }
+    const { metrics } = this.store
+    if (metrics.recordingLatency && this.queue.length > queued) {
+      this.arrivals.push({ through: this.queue.at(-1)!.sequence, at: metrics.startTimer() })
+    }
     if (this.queue.length > this.queueEventsMax) this.overflow()
     this.wake?.()
   }
@@ -153,6 +167,7 @@ export class SubscriptionRunner implements Subscription {
       // Stored events: catch-up reads them from disk, so the queue can start afresh.
       this.droppedThrough = this.liveSeen
       this.queue = []
+      this.arrivals = []
       return
     }
     const waiting = this.queue.length
@@ -171,6 +186,7 @@ export class SubscriptionRunner implements Subscription {
     this.stopListening()
     this.stopOnClose()
     this.queue = []
+    this.arrivals = []
     this.wake?.()
   }
 
@@ -219,20 +235,48 @@ export class SubscriptionRunner implements Subscription {
       if (this.queue.length === 0) {
         // Everything received so far was delivered or did not match.
         this.cursor = Math.max(this.cursor, this.liveSeen)
+        this.arrivals = []
         await new Promise<void>((resolve) => (this.wake = resolve))
         this.wake = null
         continue
       }
       const taken = this.queue.splice(0, SUBSCRIPTION_DELIVERY_EVENTS_MAX)
-      await this.deliver(taken.filter((event) => event.sequence > this.cursor))
+      await this.deliver(
+        taken.filter((event) => event.sequence > this.cursor),
+        (slice) => this.recordDelivery(slice),
+      )
     }
   }
 
-  /** deliver hands events over in slices, each awaited; the cursor follows each slice. */
-  private async deliver(events: StoredEvent[]): Promise<void> {
+  /** recordDelivery times each event of a slice from its arrival, now that it is handed over. */
+  private recordDelivery(slice: readonly StoredEvent[]): void {
+    const metrics = this.store.metrics
+    if (!metrics.recordingLatency) return
+    const now = metrics.startTimer()
+    const atMs = metrics.nowMs()
+    let passed = 0
+    for (const event of slice) {
+      while (passed < this.arrivals.length && this.arrivals[passed]!.through < event.sequence) {
+        passed++
+      }
+      const arrival = this.arrivals[passed]
+      if (arrival) metrics.record('delivery', (now - arrival.at) * 1000, atMs)
+    }
+    this.arrivals.splice(0, passed)
+  }
+
+  /**
+   * deliver hands events over in slices, each awaited; the cursor follows each slice.
+   * `onHandOver` runs just before each slice is handed over.
+   */
+  private async deliver(
+    events: StoredEvent[],
+    onHandOver?: (slice: readonly StoredEvent[]) => void,
+  ): Promise<void> {
     for (let i = 0; i < events.length && !this.endRequest; i += SUBSCRIPTION_DELIVERY_EVENTS_MAX) {
       const slice = events.slice(i, i + SUBSCRIPTION_DELIVERY_EVENTS_MAX)
       const last = slice.at(-1)!.sequence
+      onHandOver?.(slice)
       this.offered = last
       await delivering.run(this, () => this.options.onEvents(slice))
       this.positionValue = last

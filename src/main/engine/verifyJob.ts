@@ -19,6 +19,7 @@ import type { FileVerification } from './verificationRecord'
 import { readVerificationRecord, recordVerifications } from './verificationRecord'
 import type { VerifyTask, WorkerMessage } from './verifyProtocol'
 import type { VerifyWorkerPool } from './verifyWorkerPool'
+import type { StoreMetrics } from './metrics/storeMetrics'
 import { resolveWorkerPath, startWorkerPool } from './verifyWorkerPool'
 
 /**
@@ -57,6 +58,11 @@ export interface VerificationOptions {
   hostname?: string
   isAlive?: (pid: number) => boolean
   nowMs?: () => number
+  /**
+   * The open store's metrics (EventStore.metrics), to time each file from a worker starting
+   * it to its result (series `verify`). The job's progress has the bytes per second.
+   */
+  metrics?: StoreMetrics
 }
 
 /** VerificationJob is a running verification. */
@@ -108,6 +114,8 @@ class VerificationRun {
   private tasks: JobTask[] = []
   private checks: (SegmentCheck | null)[] = []
   private readonly verifiedAt = new Map<string, string>()
+  /** Timer readings of when each file (by task index) was started on a worker. */
+  private readonly fileStartedAt = new Map<number, number>()
   private filesDone = 0
   private rawBytesDone = 0
   private records = 0
@@ -232,6 +240,7 @@ class VerificationRun {
     file.status = 'verifying'
     file.thread_id = threadId
     this.changed = true
+    if (this.options.metrics) this.fileStartedAt.set(index, this.options.metrics.startTimer())
   }
 
   private received(message: WorkerMessage): void {
@@ -247,6 +256,8 @@ class VerificationRun {
     Object.assign(file, segmentFileReport(message.check, task.mayHaveTornTail && this.writerActive))
     file.bytes_done = file.bytes
     this.verifiedAt.set(file.name, new Date(this.nowMs()).toISOString())
+    const startedAt = this.fileStartedAt.get(message.index)
+    if (startedAt !== undefined) this.options.metrics?.recordSince('verify', startedAt)
     this.filesDone++
     this.rawBytesDone += message.rawBytes
     this.records += message.check.records

@@ -1,3 +1,4 @@
+import type { LatencySummary } from '../../../shared/sla'
 import { assert } from '../errors'
 import { LATENCY_VALUE_US_MAX } from '../limits'
 
@@ -43,16 +44,8 @@ function roundAndClamp(valueUs: number): number {
 /** BUCKET_COUNT is the number of buckets every histogram holds. */
 export const BUCKET_COUNT = bucketIndex(LATENCY_VALUE_US_MAX) + 1
 
-/** LatencySummary is what a chart or an SLA check reads from a histogram. */
-export interface LatencySummary {
-  count: number
-  min: number
-  max: number
-  p50: number
-  p95: number
-  p99: number
-  p999: number
-}
+/** LatencySummary is the shared shape (src/shared/sla.ts) every reader of a histogram gets. */
+export type { LatencySummary }
 
 /** LatencyHistogram counts latencies in microseconds; see the module comment for its bounds. */
 export class LatencyHistogram {
@@ -128,6 +121,23 @@ export class LatencyHistogram {
       p99: this.percentile(99),
       p999: this.percentile(99.9),
     }
+  }
+
+  /**
+   * countAtOrBelow is how many recorded values are at most `valueUs`, within the bucket
+   * resolution: values that share valueUs's bucket (at most valueUs/128 above it) count too.
+   * Prometheus `le` buckets are read this way; below min and from max on it is exact.
+   */
+  countAtOrBelow(valueUs: number): number {
+    if (!(valueUs >= 0)) assert(false, `latency must be a non-negative number, got ${valueUs}`)
+    if (this.total === 0 || valueUs < this.minUs) return 0
+    if (valueUs >= this.maxUs) return this.total
+    const last = bucketIndex(roundAndClamp(valueUs))
+    let seen = 0
+    for (let index = bucketIndex(roundAndClamp(this.minUs)); index <= last; index++) {
+      seen += this.counts[index]!
+    }
+    return seen
   }
 
   /** merge adds every value of `other` to this histogram, exactly as if recorded here. */

@@ -1,6 +1,7 @@
 import { assert } from '../errors'
 import { LATENCY_HISTORY_POINTS_MAX, LATENCY_HISTORY_SPAN_MS } from '../limits'
-import { LatencyHistogram, type LatencySummary } from './latencyHistogram'
+import type { LatencyPoint } from '../../../shared/sla'
+import { LatencyHistogram } from './latencyHistogram'
 
 /**
  * A latency history over the last 24 h, downsampled to at most 300 points of equal length
@@ -14,10 +15,8 @@ import { LatencyHistogram, type LatencySummary } from './latencyHistogram'
  * steps back is treated as standing still.
  */
 
-/** LatencyHistoryPoint summarizes the values recorded in [startMs, startMs + pointMs). */
-export interface LatencyHistoryPoint extends LatencySummary {
-  startMs: number
-}
+/** LatencyHistoryPoint is the shared LatencyPoint: the values of [start_ms, start_ms + pointMs). */
+export type LatencyHistoryPoint = LatencyPoint
 
 /** LatencyHistoryOptions sizes the history; the defaults come from limits.ts. */
 export interface LatencyHistoryOptions {
@@ -55,32 +54,38 @@ export class LatencyHistory {
     this.open.record(valueUs)
   }
 
+  /** merge counts every value of `values` as recorded at `atMs` (a time of the same clock). */
+  merge(values: LatencyHistogram, atMs: number): void {
+    this.advance(atMs)
+    this.open.merge(values)
+  }
+
   /** points lists the points that hold values, oldest first, the open interval last. */
   points(): LatencyHistoryPoint[] {
     this.advance()
     const points = [...this.closed]
     if (this.open.count > 0) {
-      points.push({ startMs: this.openNumber * this.pointMs, ...this.open.summary() })
+      points.push({ start_ms: this.openNumber * this.pointMs, ...this.open.summary() })
     }
     assert(points.length <= this.pointsMax, `history holds ${points.length} points`)
     return points
   }
 
   /** advance closes the open point when the clock has left its interval, and drops old ones. */
-  private advance(): void {
-    const now = this.nowMs()
+  private advance(atMs = this.nowMs()): void {
+    const now = atMs
     if (now > this.latestMs) this.latestMs = now
     const number = Math.floor(this.latestMs / this.pointMs)
     if (number === this.openNumber) return
     if (this.open.count > 0) {
-      this.closed.push({ startMs: this.openNumber * this.pointMs, ...this.open.summary() })
+      this.closed.push({ start_ms: this.openNumber * this.pointMs, ...this.open.summary() })
       this.open.reset()
     }
     this.openNumber = number
     // Keep the points that share the span with the open one: at most pointsMax - 1 closed.
     const oldestStartMs = (number - this.pointsMax + 1) * this.pointMs
     let expired = 0
-    while (expired < this.closed.length && this.closed[expired]!.startMs < oldestStartMs) {
+    while (expired < this.closed.length && this.closed[expired]!.start_ms < oldestStartMs) {
       expired++
     }
     if (expired > 0) this.closed.splice(0, expired)

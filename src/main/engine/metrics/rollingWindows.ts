@@ -1,6 +1,7 @@
 import { assert } from '../errors'
 import { LATENCY_COARSE_SLOT_MS, LATENCY_FINE_SLOT_MS } from '../limits'
-import { LatencyHistogram, type LatencySummary } from './latencyHistogram'
+import type { LatencySummary, LatencyWindow } from '../../../shared/sla'
+import { LatencyHistogram } from './latencyHistogram'
 
 /**
  * Rolling latency windows of 10 s, 1 min and 5 min, built from rings of per-slot histograms
@@ -12,8 +13,8 @@ import { LatencyHistogram, type LatencySummary } from './latencyHistogram'
  * injected clock; a clock that steps back is treated as standing still.
  */
 
-/** LatencyWindow names a rolling window. */
-export type LatencyWindow = '10s' | '1m' | '5m'
+/** LatencyWindow names a rolling window (the shared LATENCY_WINDOWS). */
+export type { LatencyWindow }
 
 /** LATENCY_WINDOW_MS is each window's length. */
 export const LATENCY_WINDOW_MS: Readonly<Record<LatencyWindow, number>> = {
@@ -92,6 +93,16 @@ export class RollingWindows {
     this.coarse.slotAt(now).record(valueUs)
   }
 
+  /**
+   * merge counts every value of `values` as recorded at `atMs` (a time of the same clock):
+   * a caller that gathers a second's values in one histogram folds them in at once.
+   */
+  merge(values: LatencyHistogram, atMs: number): void {
+    const at = this.now(atMs)
+    this.fine.slotAt(at).merge(values)
+    this.coarse.slotAt(at).merge(values)
+  }
+
   /** histogram merges the window's slots into a histogram the caller may keep. */
   histogram(window: LatencyWindow): LatencyHistogram {
     const merged = new LatencyHistogram()
@@ -116,8 +127,8 @@ export class RollingWindows {
     }
   }
 
-  private now(): number {
-    const now = this.nowMs()
+  private now(atMs = this.nowMs()): number {
+    const now = atMs
     if (now > this.latestMs) this.latestMs = now
     return this.latestMs
   }

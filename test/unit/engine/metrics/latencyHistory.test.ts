@@ -34,8 +34,8 @@ describe('LatencyHistory', () => {
     most = Math.max(most, points.length)
     expect(most).toBeLessThanOrEqual(300)
     expect(points.length).toBeGreaterThanOrEqual(299)
-    expect(points[0]!.startMs).toBeGreaterThan(clock.nowMs() - 24 * HOUR_MS - 288_000)
-    const starts = points.map((point) => point.startMs)
+    expect(points[0]!.start_ms).toBeGreaterThan(clock.nowMs() - 24 * HOUR_MS - 288_000)
+    const starts = points.map((point) => point.start_ms)
     expect(starts).toEqual([...starts].sort((a, b) => a - b))
   })
 
@@ -107,12 +107,12 @@ describe('LatencyHistory', () => {
     expect(points.length).toBeLessThanOrEqual(300)
     for (const point of points) {
       const sorted = raw
-        .get(point.startMs)!
+        .get(point.start_ms)!
         .map((value) => Math.round(value))
         .sort((a, b) => a - b)
       const exact = exactPercentile(sorted, 99)
       expect(point.count).toBe(sorted.length)
-      expect(Math.abs(point.p99 - exact), `point at ${point.startMs}`).toBeLessThanOrEqual(
+      expect(Math.abs(point.p99 - exact), `point at ${point.start_ms}`).toBeLessThanOrEqual(
         exact / 256 + 0.5,
       )
     }
