@@ -7,6 +7,7 @@ import { inspectCommand, queryCommand, recoverCommand, verifyCommand } from './r
 import { tailCommand } from './tailCommand'
 import { serveCommand } from './serveCommand'
 import { tokensCommand } from './tokensCommand'
+import { metricsCommand } from './metricsCommand'
 
 const USAGE = `Usage: lighthouse-store <command> DIR [options]
 
@@ -22,6 +23,7 @@ Commands:
                                                    (--progress: a line per update on stderr)
   recover DIR [--json]                             repair damage, quarantining what is cut
   inspect DIR [--json]                             summary of the store
+  metrics DIR [--json]                             Prometheus exposition of the store, once
   tail DIR [filters] [--from-seq N]                NDJSON of matching events as they are appended
                                                    (by any process), until SIGINT or SIGTERM
   serve DIR [--host H] [--port N] [--token-file F] [--read-only] [--allow-host NAME]...
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   verify: verifyCommand,
   recover: recoverCommand,
   inspect: inspectCommand,
+  metrics: metricsCommand,
   tail: tailCommand,
   serve: serveCommand,
   tokens: tokensCommand,
