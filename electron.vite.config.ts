@@ -22,6 +22,8 @@ const mainEntryFiles: Record<string, string> = {
   'bench-query': 'bench/query.ts',
   // Worker threads load their code from a file, so the verification worker is an entry.
   'verify-worker': 'src/main/engine/verifyWorker.ts',
+  // The host runs EventStore.recover on a worker thread (src/main/host/recoveryRun.ts).
+  'recover-worker': 'src/main/host/recoverWorker.ts',
 }
 
 function existingEntries(entries: Record<string, string>): Record<string, string> {
