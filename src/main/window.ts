@@ -3,6 +3,7 @@
 // named methods, so a compromised page can do no more than a user clicking in the UI.
 import { BrowserWindow, shell } from 'electron'
 import type { Session, WebContents, WebPreferences } from 'electron'
+import { WINDOW_HEIGHT_MIN, WINDOW_WIDTH_MIN } from './shell/windowState'
 
 /** secureWebPreferences are the webPreferences of every window; only `preload` is added. */
 export const secureWebPreferences = Object.freeze({
@@ -18,13 +19,12 @@ export const secureWebPreferences = Object.freeze({
   navigateOnDragDrop: false,
 } as const satisfies WebPreferences)
 
-/** RendererSource says where the inspector page comes from: the dev server or the built file. */
-export type RendererSource = { kind: 'url'; url: string } | { kind: 'file'; path: string }
-
-/** MainWindowOptions are the paths the main window needs, resolved by the caller. */
+/** MainWindowOptions say what the main window needs, resolved by the caller. */
 export interface MainWindowOptions {
   preloadPath: string
-  renderer: RendererSource
+  /** Remembered size and position (shell/windowState.ts); x and y left out to let the system place it. */
+  bounds: { x?: number; y?: number; width: number; height: number }
+  maximized: boolean
 }
 
 /** OpenExternal opens a URL in the user's browser (shell.openExternal in the app). */
@@ -35,21 +35,24 @@ export function isHttpsUrl(url: string): boolean {
   return URL.canParse(url) && new URL(url).protocol === 'https:'
 }
 
-/** createMainWindow opens the inspector window and resolves once its page has loaded. */
-export async function createMainWindow(options: MainWindowOptions): Promise<BrowserWindow> {
+/**
+ * createMainWindow makes the inspector window, hidden until its page is ready to show. It
+ * does not load the page: the caller attaches the IPC bridge first, so the page's first
+ * call finds its handler.
+ */
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
+    ...options.bounds,
+    minWidth: WINDOW_WIDTH_MIN,
+    minHeight: WINDOW_HEIGHT_MIN,
     show: false,
     title: 'Lighthouse Store',
     webPreferences: { ...secureWebPreferences, preload: options.preloadPath },
   })
-  window.once('ready-to-show', () => window.show())
-  if (options.renderer.kind === 'url') {
-    await window.loadURL(options.renderer.url)
-  } else {
-    await window.loadFile(options.renderer.path)
-  }
+  window.once('ready-to-show', () => {
+    if (options.maximized) window.maximize()
+    window.show()
+  })
   return window
 }
 

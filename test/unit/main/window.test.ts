@@ -14,17 +14,19 @@ import {
 const electronFake = vi.hoisted(() => {
   class FakeBrowserWindow {
     static created: FakeBrowserWindow[] = []
-    static loadError: Error | undefined
-    readonly loadURL = vi.fn((_url: string) => FakeBrowserWindow.loaded())
-    readonly loadFile = vi.fn((_path: string) => FakeBrowserWindow.loaded())
-    readonly once = vi.fn()
+    readonly loadURL = vi.fn()
+    readonly loadFile = vi.fn()
     readonly show = vi.fn()
+    readonly maximize = vi.fn()
+    private readyListener: (() => void) | undefined
+    readonly once = vi.fn((event: string, listener: () => void) => {
+      if (event === 'ready-to-show') this.readyListener = listener
+    })
     constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
       FakeBrowserWindow.created.push(this)
     }
-    static loaded(): Promise<void> {
-      const error = FakeBrowserWindow.loadError
-      return error === undefined ? Promise.resolve() : Promise.reject(error)
+    readyToShow(): void {
+      this.readyListener?.()
     }
   }
   return { FakeBrowserWindow, openExternal: vi.fn(() => Promise.resolve()) }
@@ -36,6 +38,8 @@ vi.mock('electron', () => ({
 }))
 
 type Listener = (...args: unknown[]) => unknown
+
+const windowState = { bounds: { x: 10, y: 20, width: 900, height: 700 }, maximized: false }
 
 /** fakeWebContents records the listeners and window-open handler the app installs. */
 function fakeWebContents() {
@@ -70,7 +74,6 @@ function navigationEvent(url: string) {
 
 beforeEach(() => {
   electronFake.FakeBrowserWindow.created.length = 0
-  electronFake.FakeBrowserWindow.loadError = undefined
   electronFake.openExternal.mockClear()
 })
 
@@ -88,11 +91,8 @@ describe('main window', () => {
     })
   })
 
-  it('opens with the secure preferences plus the preload and nothing else', async () => {
-    await createMainWindow({
-      preloadPath: '/app/out/preload/index.js',
-      renderer: { kind: 'file', path: '/app/out/renderer/index.html' },
-    })
+  it('opens with the secure preferences plus the preload and nothing else', () => {
+    createMainWindow({ preloadPath: '/app/out/preload/index.js', ...windowState })
 
     const [window] = electronFake.FakeBrowserWindow.created
     expect(window?.options.webPreferences).toEqual({
@@ -101,36 +101,28 @@ describe('main window', () => {
     })
   })
 
-  it('loads the built page from a file in production', async () => {
-    await createMainWindow({
-      preloadPath: '/p.js',
-      renderer: { kind: 'file', path: '/app/out/renderer/index.html' },
-    })
+  it('opens at the remembered bounds, hidden until the page is ready', () => {
+    createMainWindow({ preloadPath: '/p.js', ...windowState })
 
     const [window] = electronFake.FakeBrowserWindow.created
-    expect(window?.loadFile).toHaveBeenCalledWith('/app/out/renderer/index.html')
+    expect(window?.options).toMatchObject({ x: 10, y: 20, width: 900, height: 700, show: false })
+  })
+
+  it('leaves loading the page to the caller, which attaches the IPC bridge first', () => {
+    createMainWindow({ preloadPath: '/p.js', ...windowState })
+
+    const [window] = electronFake.FakeBrowserWindow.created
     expect(window?.loadURL).not.toHaveBeenCalled()
+    expect(window?.loadFile).not.toHaveBeenCalled()
   })
 
-  it('loads the dev server URL in development', async () => {
-    await createMainWindow({
-      preloadPath: '/p.js',
-      renderer: { kind: 'url', url: 'http://localhost:5173' },
-    })
+  it('maximizes a window that was maximized, once it is ready to show', () => {
+    createMainWindow({ preloadPath: '/p.js', ...windowState, maximized: true })
 
     const [window] = electronFake.FakeBrowserWindow.created
-    expect(window?.loadURL).toHaveBeenCalledWith('http://localhost:5173')
-  })
-
-  it('rejects when the page cannot be loaded, so the app can say so', async () => {
-    electronFake.FakeBrowserWindow.loadError = new Error('ERR_CONNECTION_REFUSED')
-
-    const loading = createMainWindow({
-      preloadPath: '/p.js',
-      renderer: { kind: 'url', url: 'http://localhost:1' },
-    })
-
-    await expect(loading).rejects.toThrow('ERR_CONNECTION_REFUSED')
+    window?.readyToShow()
+    expect(window?.maximize).toHaveBeenCalledOnce()
+    expect(window?.show).toHaveBeenCalledOnce()
   })
 })
 

@@ -1,0 +1,21 @@
+/**
+ * LighthouseBridge is what the Electron preload puts on `window.lighthouse`: the StoreApi
+ * and push subscriptions, nothing else. The renderer reads it through this type; in a
+ * browser the property is absent and the UI uses the WebSocket bridge instead.
+ */
+import type { PushBatch } from './push'
+import type { StoreApi } from './storeApi'
+
+/** PushListener receives each push batch, in the order the host sent them. */
+export type PushListener = (batch: PushBatch) => void
+
+export interface LighthouseBridge {
+  /** The app's version (package.json). */
+  readonly version: string
+  readonly api: StoreApi
+  /** onPush adds a listener and returns the function that removes it. */
+  onPush(listener: PushListener): () => void
+}
+
+/** The window property the preload exposes the bridge as. */
+export const BRIDGE_GLOBAL_NAME = 'lighthouse'
