@@ -1,11 +1,16 @@
-/** App is the inspector's whole page; for now it only says that the inspector is coming. */
-export function App() {
-  const bridgeVersion = window.lighthouse?.version
+import { useEffect } from 'react'
+import type { Inspector } from './state/createInspector'
+import { InspectorProvider } from './state/InspectorContext'
+import { AppShell } from './shell/AppShell'
+
+/** App is the inspector's whole page over one Inspector (one connection to a store host). */
+export function App({ inspector }: { inspector: Inspector }) {
+  useEffect(() => {
+    void inspector.loadStart()
+  }, [inspector])
   return (
-    <main>
-      <h1>Lighthouse Store</h1>
-      <p>The inspector UI is coming: stores, live events, checksums and recovery reports.</p>
-      {bridgeVersion !== undefined && <p>Desktop bridge version {bridgeVersion}</p>}
-    </main>
+    <InspectorProvider inspector={inspector}>
+      <AppShell />
+    </InspectorProvider>
   )
 }

@@ -1,0 +1,46 @@
+import { StatusBadge } from '../views/common/StatusBadge'
+import { formatBytes, formatCount, formatRange } from '../views/common/format'
+import { selectCurrentStore } from '../state/selectors'
+import { useAppState } from '../state/InspectorContext'
+import { modeBadge, slaBadge } from '../state/storeBadges'
+
+/** StoreHeader summarizes the shown store: where it is, its two badges and its figures. */
+export function StoreHeader() {
+  const store = useAppState(selectCurrentStore)
+  if (store === null) {
+    return (
+      <header className="store-header" aria-label="Store">
+        <span className="muted">No store open</span>
+      </header>
+    )
+  }
+  const mode = modeBadge(store)
+  const sla = slaBadge(store.sla_level)
+  const figures: [string, string][] = [
+    ['Sequences', formatRange(store.first_sequence, store.last_sequence, formatCount)],
+    ['Events', formatCount(store.event_count)],
+    ['Size', formatBytes(store.bytes)],
+    ['Segments', formatCount(store.segments)],
+    ['Append rate', `${formatCount(Math.round(store.append_rate))} ev/s`],
+  ]
+  return (
+    <header className="store-header" aria-label="Store">
+      <div className="store-header__title">
+        <h1 className="store-header__name">{store.name}</h1>
+        <span className="store-header__path mono" title={store.path}>
+          {store.path}
+        </span>
+        <StatusBadge tone={mode.tone} label={mode.label} title={mode.title} />
+        <StatusBadge tone={sla.tone} label={sla.label} title={sla.title} />
+      </div>
+      <dl className="store-header__figures">
+        {figures.map(([term, value]) => (
+          <div key={term}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </header>
+  )
+}

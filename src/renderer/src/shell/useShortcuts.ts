@@ -1,0 +1,17 @@
+import { useEffect } from 'react'
+import type { Inspector } from '../state/createInspector'
+import { shortcutFor } from './shortcuts'
+
+/** useShortcuts listens for the SHORTCUTS keys on the whole page while mounted. */
+export function useShortcuts(inspector: Inspector): void {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent): void => {
+      const shortcut = shortcutFor(event)
+      if (shortcut === null) return
+      event.preventDefault()
+      shortcut.run(inspector)
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [inspector])
+}

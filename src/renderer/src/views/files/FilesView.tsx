@@ -1,0 +1,48 @@
+import { useMemo } from 'react'
+import type { JobInfo, SegmentInfo } from '../../../../shared/storeApi'
+import { SegmentTable } from './SegmentTable'
+import { VerifyJobPanel } from './VerifyJobPanel'
+import { fileRows } from './fileRows'
+import '../common/common.css'
+import './files.css'
+
+export interface FilesViewProps {
+  segments: readonly SegmentInfo[]
+  /** The store's latest verify job, running or finished; null when there was none. */
+  verifyJob: JobInfo | null
+  onVerifyAll: () => void
+  onVerifyFile: (name: string) => void
+  onCancelJob: (jobId: string) => void
+}
+
+/**
+ * FilesView is one row per segment with its checksum state, and verification. Verifying
+ * only reads, so it stays available in every store mode (read-only, following, needs
+ * recovery); only a running verification disables starting another.
+ */
+export function FilesView({
+  segments,
+  verifyJob,
+  onVerifyAll,
+  onVerifyFile,
+  onCancelJob,
+}: FilesViewProps) {
+  const rows = useMemo(() => fileRows(segments, verifyJob), [segments, verifyJob])
+  const canVerify = verifyJob?.state !== 'running'
+  return (
+    <section className="view files-view" aria-labelledby="files-view-title">
+      <div className="files-view__header">
+        <h2 id="files-view-title">Files</h2>
+        <button type="button" className="primary" disabled={!canVerify} onClick={onVerifyAll}>
+          Verify all
+        </button>
+      </div>
+      {verifyJob !== null && <VerifyJobPanel job={verifyJob} onCancel={onCancelJob} />}
+      {rows.length === 0 ? (
+        <p className="muted">This store has no segment files yet.</p>
+      ) : (
+        <SegmentTable rows={rows} canVerify={canVerify} onVerifyFile={onVerifyFile} />
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,120 @@
+import { Fragment } from 'react'
+import { ProgressBar } from '../common/ProgressBar'
+import { StatusBadge } from '../common/StatusBadge'
+import { formatBytes, formatCount, formatRange, formatTime, UNKNOWN } from '../common/format'
+import { checksumBadge } from './checksumBadge'
+import type { FileRow } from './fileRows'
+
+export interface SegmentTableProps {
+  rows: readonly FileRow[]
+  /** False while a verification runs: one job at a time. */
+  canVerify: boolean
+  onVerifyFile: (name: string) => void
+}
+
+const COLUMN_COUNT = 9
+
+/** SegmentTable lists every segment file with its checksum state and problems. */
+export function SegmentTable({ rows, canVerify, onVerifyFile }: SegmentTableProps) {
+  return (
+    <table className="data-table segment-table">
+      <caption className="visually-hidden">Segment files</caption>
+      <thead>
+        <tr>
+          <th scope="col">File</th>
+          <th scope="col">State</th>
+          <th scope="col" className="num">
+            Size
+          </th>
+          <th scope="col">Sequences</th>
+          <th scope="col">Time range (UTC)</th>
+          <th scope="col" className="num">
+            Records
+          </th>
+          <th scope="col">Checksum</th>
+          <th scope="col">Last verified</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <Fragment key={row.name}>
+            <SegmentRow row={row} canVerify={canVerify} onVerifyFile={onVerifyFile} />
+            {row.problems.length > 0 && (
+              <tr className="segment-table__problems">
+                <td colSpan={COLUMN_COUNT}>
+                  <ul aria-label={`Problems in ${row.name}`}>
+                    {row.problems.map((problem) => (
+                      <li key={`${problem.offset}:${problem.reason}`}>
+                        At byte offset <span className="mono">{formatCount(problem.offset)}</span>:{' '}
+                        {problem.reason}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            )}
+          </Fragment>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+interface SegmentRowProps {
+  row: FileRow
+  canVerify: boolean
+  onVerifyFile: (name: string) => void
+}
+
+function SegmentRow({ row, canVerify, onVerifyFile }: SegmentRowProps) {
+  const { segment, progress } = row
+  return (
+    <tr>
+      <th scope="row" className="mono">
+        {row.name}
+      </th>
+      <td>{segment === null ? UNKNOWN : segmentState(segment.active, segment.compressed)}</td>
+      <td className="num">{formatBytes(segment?.bytes ?? null)}</td>
+      <td>
+        {formatRange(segment?.first_sequence ?? null, segment?.last_sequence ?? null, formatCount)}
+      </td>
+      <td className="mono">
+        {formatRange(segment?.first_timestamp ?? null, segment?.last_timestamp ?? null, formatTime)}
+      </td>
+      <td className="num">{formatCount(segment?.records ?? null)}</td>
+      <td>
+        <StatusBadge {...checksumBadge(row.status)} />
+        {progress !== null && row.status === 'verifying' && (
+          <ProgressBar
+            label={`Verification progress of ${row.name}`}
+            value={progress.bytes_done}
+            max={progress.bytes}
+            tone="busy"
+            detail={`${formatBytes(progress.bytes_done)} of ${formatBytes(progress.bytes)}`}
+          />
+        )}
+      </td>
+      <td>{segment?.last_verified_at ? formatTime(segment.last_verified_at) : 'never'}</td>
+      <td>
+        {segment !== null && (
+          <button
+            type="button"
+            aria-label={`Verify ${row.name}`}
+            disabled={!canVerify}
+            onClick={() => onVerifyFile(row.name)}
+          >
+            Verify
+          </button>
+        )}
+      </td>
+    </tr>
+  )
+}
+
+function segmentState(active: boolean, compressed: boolean): string {
+  const state = active ? 'Active' : 'Sealed'
+  return compressed ? `${state}, compressed` : state
+}
