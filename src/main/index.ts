@@ -143,6 +143,16 @@ if (!app.requestSingleInstanceLock()) {
     .then(async () => {
       denyAllPermissions(session.defaultSession)
       protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir))
+      // With no store named on the command line, the app opens on the demo store (created
+      // on first use), so there is something to look at; the Start view can open others.
+      const named = storePathArgument(process.argv, {
+        packaged: app.isPackaged,
+        workingDirectory: process.cwd(),
+      })
+      if (named === null) {
+        const demo = await shellClient.openDemo()
+        if (!demo.ok) console.error('Lighthouse Store: the demo store did not open:', demo.error)
+      }
       await refreshMenu()
       await openMainWindow()
       openFromCommandLine(process.argv, process.cwd())
