@@ -35,7 +35,7 @@ describe('the desktop app in Electron', () => {
         const window = await app.firstWindow()
         const name = window.getByRole('heading', { name: 'demo-store' })
         await name.waitFor({ timeout: 60_000 })
-        const header = await window.getByRole('banner', { name: 'Store' }).innerText()
+        const header = await window.locator('header.store-header').innerText()
         expect(header).toMatch(/Events\s+3,000/)
         await window.screenshot({ path: join(projectRoot, 'test-results/electron-demo.png') })
       } finally {
