@@ -2,8 +2,14 @@
 //
 // The electron package (42 and later) fetches its binary on first launch, and its own
 // `require('electron')` runs that download synchronously with no time limit and ends in a
-// stack trace. So this script checks for the binary itself, runs the installer as a child
-// with a deadline, and on failure prints one sentence saying what to do, then exits 1.
+// stack trace. So this script checks for the binary itself and runs the installer as a
+// child with a deadline. When that fails it says so in one sentence and starts the browser
+// mode instead: `lighthouse-store demo` (the demo store, served on 127.0.0.1), which prints
+// the login URL to open.
+//
+// Environment: LIGHTHOUSE_ELECTRON_DOWNLOAD_TIMEOUT_MS (default 300000) bounds the download;
+// LIGHTHOUSE_SERVE_PORT (default 8765, 0 for any free port) is the browser mode's port;
+// LIGHTHOUSE_START_NO_BUILD=1 uses the build already in out/ (tests, or right after a build).
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -12,6 +18,8 @@ import { dirname, join } from 'node:path'
 const projectRoot = join(import.meta.dirname, '..')
 const require = createRequire(import.meta.url)
 const downloadTimeoutMsDefault = 300_000
+const servePortDefault = '8765'
+const builtCli = join(projectRoot, 'out', 'main', 'cli.js')
 const reasonCharsMax = 200
 
 /** fail prints one plain sentence on stderr and exits non-zero. */
@@ -64,6 +72,7 @@ function installerFailureReason(result, timeoutMs) {
   return reason.length > reasonCharsMax ? `${reason.slice(0, reasonCharsMax)}…` : reason
 }
 
+/** downloadElectron runs the installer; it returns why it failed, or null once it worked. */
 function downloadElectron(electronDir) {
   const timeoutMs = Number(
     process.env.LIGHTHOUSE_ELECTRON_DOWNLOAD_TIMEOUT_MS ?? downloadTimeoutMsDefault,
@@ -76,20 +85,24 @@ function downloadElectron(electronDir) {
     timeout: timeoutMs,
     killSignal: 'SIGKILL',
   })
-  if (result.status === 0 && result.error === undefined) return
-  fail(
-    'Lighthouse Store could not start the desktop app: the Electron binary is not installed ' +
-      `and could not be downloaded (${installerFailureReason(result, timeoutMs)}). ` +
-      'Run `npx install-electron` on a machine with internet access, ' +
-      'or use `lighthouse-store serve DIR` for the browser mode.',
-  )
+  if (result.status === 0 && result.error === undefined) return null
+  return installerFailureReason(result, timeoutMs)
 }
 
+/** electronExecutable is the binary's path, or undefined after saying why there is none. */
 function electronExecutable() {
   const electronDir = dirname(require.resolve('electron/package.json'))
   const installed = installedElectronPath(electronDir)
   if (installed !== undefined) return installed
-  downloadElectron(electronDir)
+  const failure = downloadElectron(electronDir)
+  if (failure !== null) {
+    process.stderr.write(
+      'Lighthouse Store could not start the desktop app: the Electron binary is not installed ' +
+        `and could not be downloaded (${failure}), so it starts the browser mode on the demo ` +
+        'store instead (run `npx install-electron` on a machine with internet access for the app).\n',
+    )
+    return undefined
+  }
   const downloaded = installedElectronPath(electronDir)
   if (downloaded !== undefined) return downloaded
   return fail(
@@ -98,18 +111,11 @@ function electronExecutable() {
   )
 }
 
-function launch(executable) {
-  const env = { ...process.env }
-  // Set by some tools; it would make Electron behave as plain Node and ignore the app.
-  delete env.ELECTRON_RUN_AS_NODE
-  const child = spawn(executable, [projectRoot, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env,
-  })
+/** run starts a child on this terminal, passes SIGINT and SIGTERM on, and exits as it does. */
+function run(command, args, env, what) {
+  const child = spawn(command, args, { stdio: 'inherit', env })
   child.on('error', (error) => {
-    fail(
-      `Lighthouse Store could not start the desktop app: ${executable} failed to run (${error.message}).`,
-    )
+    fail(`Lighthouse Store could not start ${what}: ${command} failed to run (${error.message}).`)
   })
   child.on('exit', (code, signal) => {
     process.exit(code ?? (signal === null ? 0 : 1))
@@ -119,5 +125,20 @@ function launch(executable) {
   }
 }
 
-build()
-launch(electronExecutable())
+function launch(executable) {
+  const env = { ...process.env }
+  // Set by some tools; it would make Electron behave as plain Node and ignore the app.
+  delete env.ELECTRON_RUN_AS_NODE
+  run(executable, [projectRoot, ...process.argv.slice(2)], env, 'the desktop app')
+}
+
+/** browserMode serves the demo store; `demo` prints the URL and the login URL to open. */
+function browserMode() {
+  const port = process.env.LIGHTHOUSE_SERVE_PORT ?? servePortDefault
+  run(process.execPath, [builtCli, 'demo', '--port', port], process.env, 'the browser mode')
+}
+
+if (process.env.LIGHTHOUSE_START_NO_BUILD !== '1') build()
+const executable = electronExecutable()
+if (executable === undefined) browserMode()
+else launch(executable)

@@ -6,6 +6,7 @@ import { appendCommand } from './appendCommand'
 import { inspectCommand, queryCommand, recoverCommand, verifyCommand } from './readCommands'
 import { tailCommand } from './tailCommand'
 import { serveCommand } from './serveCommand'
+import { demoCommand } from './demoCommand'
 import { tokensCommand } from './tokensCommand'
 import { metricsCommand } from './metricsCommand'
 
@@ -29,6 +30,9 @@ Commands:
   serve DIR [--host H] [--port N] [--token-file F] [--read-only] [--allow-host NAME]...
             [--cors-origin ORIGIN]                 HTTP API and inspector (docs/API.md) until
                                                    SIGINT or SIGTERM; loopback by default
+  demo [--data-dir D] [--port N]                  build the demo store once (in $XDG_DATA_HOME or
+                                                   ~/.local/share, under lighthouse-store/) and
+                                                   serve it on 127.0.0.1 like serve
   tokens DIR add NAME --scope S... | list | revoke NAME [--token-file F]
                                                    manage the tokens serve accepts
 
@@ -44,6 +48,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   metrics: metricsCommand,
   tail: tailCommand,
   serve: serveCommand,
+  demo: demoCommand,
   tokens: tokensCommand,
 }
 

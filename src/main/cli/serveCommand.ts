@@ -1,8 +1,6 @@
 import { once } from 'node:events'
 import { join } from 'node:path'
-import { EventStore } from '../engine/eventStore'
-import { follow } from '../engine/follow'
-import { ApiServer } from '../server/apiServer'
+import { StoreServer } from '../server/storeServer'
 import { addToken, readTokenFile, TOKEN_FILE_NAME } from '../server/tokenFile'
 import { integerOption, parseCommand } from './args'
 import { EXIT, UsageError, type CliIo } from './cliIo'
@@ -15,7 +13,8 @@ export const SERVE_PORT_DEFAULT = 8765
  * serve runs the HTTP API for one store until SIGINT or SIGTERM, then stops accepting
  * requests, lets those in flight finish (every acknowledged append is durable), closes the
  * store cleanly and exits 0. With --read-only it opens the store as a follower: it never
- * writes, and sees what another writer appends.
+ * writes, and sees what another writer appends. The store is owned by a host scoped to it
+ * (StoreServer), which also serves the inspector and its bridge.
  */
 export async function serveCommand(args: string[], io: CliIo, stop?: AbortSignal): Promise<number> {
   const { dir, values } = parseCommand(args, {
@@ -36,23 +35,23 @@ export async function serveCommand(args: string[], io: CliIo, stop?: AbortSignal
   }
   const readOnly = values['read-only'] === true
   const signals = stop ? null : stopOnSignals()
-  const store = await EventStore.open(dir, { access: readOnly ? 'read' : 'write' })
-  const follower = readOnly ? follow(store) : null
   try {
     const tokenFile = values['token-file'] ?? join(dir, TOKEN_FILE_NAME)
-    const tokens = await loadOrCreateTokens(tokenFile, io)
-    const server = await ApiServer.start({
-      store,
-      tokens,
+    const server = await StoreServer.start({
+      dir,
+      readOnly,
+      tokens: () => loadOrCreateTokens(tokenFile, io),
       host: values.host ?? '127.0.0.1',
       port,
-      readOnly,
       allowHosts: values['allow-host'] ?? [],
       corsOrigin,
-      onInternalError: (error) => io.stderr.write(`serve: internal error: ${String(error)}\n`),
+      report: (line) => io.stderr.write(`${line}\n`),
     })
-    io.stdout.write(`Serving ${dir} (${readOnly ? 'read-only' : 'read-write'}) at ${server.url}\n`)
-    io.stdout.write(`Open the inspector once with: ${server.loginUrl ?? ''}\n`)
+    // One write: a reader that stops after the URL line never makes the second one fail.
+    io.stdout.write(
+      `Serving ${dir} (${readOnly ? 'read-only' : 'read-write'}) at ${server.url}\n` +
+        `Open the inspector once with: ${server.loginUrl ?? ''}\n`,
+    )
     const signal = stop ?? signals!.signal
     if (!signal.aborted) await once(signal, 'abort')
     io.stderr.write('serve: stopping; finishing requests in flight\n')
@@ -60,8 +59,6 @@ export async function serveCommand(args: string[], io: CliIo, stop?: AbortSignal
     return EXIT.ok
   } finally {
     signals?.dispose()
-    await follower?.close()
-    await store.close()
   }
 }
 

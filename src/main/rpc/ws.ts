@@ -152,8 +152,11 @@ async function authorized(authorize: Authorize, request: IncomingMessage): Promi
   }
 }
 
-/** hostAllowed accepts an allowed name, alone or with the server's own port. */
-function hostAllowed(
+/**
+ * hostAllowed accepts an allowed name, alone or with the server's own port. The HTTP
+ * server's OriginPolicy uses it too, so the API and the bridge judge Host headers alike.
+ */
+export function hostAllowed(
   header: string | undefined,
   allowed: ReadonlySet<string>,
   port: number,
@@ -164,7 +167,8 @@ function hostAllowed(
   return allowed.has(match[1] ?? '')
 }
 
-function bracketed(host: string): string {
+/** bracketed writes an IPv6 address as it appears in a Host header. */
+export function bracketed(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
 }
 

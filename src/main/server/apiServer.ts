@@ -1,5 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import type { EventStore } from '../engine/eventStore'
 import { eventRoutes } from './eventRoutes'
 import { httpError, sendError, sendJson } from './httpIo'
@@ -19,8 +19,14 @@ export const HEADERS_TIMEOUT_MS = 10_000
 /** Longest a whole request may take to arrive. */
 export const REQUEST_TIMEOUT_MS = 60_000
 
+/**
+ * StoreSource gives the store a request works on, read per request: the host reopens the
+ * store after a recovery, so a route must never keep an EventStore of its own.
+ */
+export type StoreSource = () => EventStore
+
 export interface ApiServerOptions {
-  store: EventStore
+  store: StoreSource
   tokens: readonly TokenEntry[]
   /** Default 127.0.0.1: loopback unless asked otherwise. */
   host?: string
@@ -43,11 +49,14 @@ export interface ApiServerOptions {
  */
 export class ApiServer {
   private readonly open = new Set<ServerResponse>()
+  private sockets = 0
   private closing = false
 
   private constructor(
     private readonly server: Server,
     readonly sessions: Sessions,
+    /** The Host and Origin rules; the WebSocket bridge on this server takes its lists. */
+    readonly policy: OriginPolicy,
     private readonly bindHost: string,
   ) {}
 
@@ -57,15 +66,16 @@ export class ApiServer {
     let port = options.port ?? 0
     const routes: Route[] = [healthRoute(options.store), ...eventRoutes(options.store)]
     if (options.routes) routes.push(...options.routes(sessions))
+    const policy = new OriginPolicy({
+      bindHost,
+      allowHosts: options.allowHosts ?? [],
+      corsOrigin: options.corsOrigin ?? null,
+    })
     const handler = requestPipeline({
       routes,
       authority: new TokenAuthority(options.tokens),
       sessions,
-      policy: new OriginPolicy({
-        bindHost,
-        allowHosts: options.allowHosts ?? [],
-        corsOrigin: options.corsOrigin ?? null,
-      }),
+      policy,
       limiter: new RateLimiter(
         options.ratePerSecond ?? TOKEN_RATE_PER_SECOND_DEFAULT,
         options.burst ?? TOKEN_BURST_DEFAULT,
@@ -88,8 +98,12 @@ export class ApiServer {
         handler(request, response)
       },
     )
-    const api = new ApiServer(server, sessions, bindHost)
+    const api = new ApiServer(server, sessions, policy, bindHost)
     closing = () => api.closing
+    server.on('connection', (socket: Socket) => {
+      api.sockets++
+      socket.once('close', () => api.sockets--)
+    })
     server.on('request', (_request, response: ServerResponse) => {
       api.open.add(response)
       response.on('close', () => api.open.delete(response))
@@ -116,6 +130,11 @@ export class ApiServer {
   get url(): string {
     const host = this.bindHost.includes(':') ? `[${this.bindHost}]` : this.bindHost
     return `http://${host}:${this.port}`
+  }
+
+  /** Open TCP connections: HTTP keep-alive, SSE streams and upgraded WebSockets. */
+  get activeConnections(): number {
+    return this.sockets
   }
 
   /** The single-use login URL for the browser UI, or null once it was used. */
@@ -145,18 +164,15 @@ function isStream(response: ServerResponse): boolean {
 }
 
 /** GET /health needs no token and says only whether the store is healthy. */
-function healthRoute(store: EventStore): Route {
+function healthRoute(store: StoreSource): Route {
   return {
     method: 'GET',
     path: '/health',
     scope: null,
     handle({ response }) {
+      const { mode } = store()
       const status =
-        store.mode === 'failed'
-          ? 'failed'
-          : store.mode === 'needs_recovery'
-            ? 'degraded'
-            : 'healthy'
+        mode === 'failed' ? 'failed' : mode === 'needs_recovery' ? 'degraded' : 'healthy'
       sendJson(response, status === 'healthy' ? 200 : 503, { status })
     },
   }

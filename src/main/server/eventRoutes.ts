@@ -1,15 +1,15 @@
-import type { EventStore } from '../engine/eventStore'
 import { QUERY_LIMIT_DEFAULT, QUERY_LIMIT_MAX, QUERY_LIMIT_MIN } from '../engine/limits'
 import type { ExpectedVersions } from '../engine/aggregateVersions'
 import { streamEvents } from './eventStream'
 import { httpError, readJson, sendJson } from './httpIo'
+import type { StoreSource } from './apiServer'
 import type { Route } from './route'
 
 /**
  * The event routes of the HTTP API (docs/API.md). Bodies are validated by the engine,
  * which names the field and the limit; this layer only checks the envelope.
  */
-export function eventRoutes(store: EventStore): Route[] {
+export function eventRoutes(store: StoreSource): Route[] {
   return [
     {
       method: 'POST',
@@ -17,7 +17,7 @@ export function eventRoutes(store: EventStore): Route[] {
       scope: 'events.write',
       writes: true,
       async handle({ request, response }) {
-        const result = await store.append(await readJson(request))
+        const result = await store().append(await readJson(request))
         sendJson(response, 201, result)
       },
     },
@@ -39,7 +39,7 @@ export function eventRoutes(store: EventStore): Route[] {
           events: unknown
           expected_versions?: ExpectedVersions
         }
-        const results = await store.appendBatch(
+        const results = await store().appendBatch(
           events,
           expected_versions === undefined ? {} : { expected_versions },
         )
@@ -55,7 +55,7 @@ export function eventRoutes(store: EventStore): Route[] {
         if (typeof query !== 'object' || query === null || Array.isArray(query)) {
           throw httpError(400, 'validation', 'body: send the query as a JSON object')
         }
-        sendJson(response, 200, await store.query(query))
+        sendJson(response, 200, await store().query(query))
       },
     },
     {
@@ -65,7 +65,7 @@ export function eventRoutes(store: EventStore): Route[] {
       async handle({ url, response }) {
         const limit = pageLimit(url.searchParams.get('limit'))
         const cursor = url.searchParams.get('cursor')
-        const page = await store.query({ limit, ...(cursor ? { cursor } : {}) })
+        const page = await store().query({ limit, ...(cursor ? { cursor } : {}) })
         sendJson(response, 200, {
           events: page.events,
           next_cursor: page.next_cursor,
@@ -78,7 +78,7 @@ export function eventRoutes(store: EventStore): Route[] {
       path: '/events/stream',
       scope: 'streams.subscribe',
       handle({ request, response, url }) {
-        streamEvents(store, request, response, url.searchParams)
+        streamEvents(store(), request, response, url.searchParams)
       },
     },
     {
@@ -86,7 +86,7 @@ export function eventRoutes(store: EventStore): Route[] {
       path: '/events/:event_id',
       scope: 'events.read',
       async handle({ params, response }) {
-        const event = await store.getEvent(params['event_id']!)
+        const event = await store().getEvent(params['event_id']!)
         if (event === null) {
           throw httpError(
             404,

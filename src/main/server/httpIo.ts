@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ErrorBody, ErrorCode } from '../../shared/errorCodes'
+import type { Result } from '../../shared/storeApi'
 import { StoreError } from '../engine/errors'
 
 /**
@@ -57,16 +58,28 @@ export function statusFor(code: ErrorCode): number {
   return STATUS_BY_CODE[code] ?? 500
 }
 
+/**
+ * answerFor turns a coded error (from the engine or a host Result) into its answer: the
+ * status of its code, and Retry-After on 429 and 503, which are always worth a retry.
+ */
+export function answerFor(body: ErrorBody): HttpError {
+  const status = statusFor(body.code)
+  const retry: Record<string, string> =
+    status === 429 || status === 503 ? { 'retry-after': `${RETRY_AFTER_SECONDS}` } : {}
+  return new HttpError(status, { code: body.code, message: body.message }, retry)
+}
+
 /** toHttpError turns whatever a handler threw into an answer; internal details stay inside. */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error
-  if (error instanceof StoreError) {
-    const status = statusFor(error.code)
-    const retry: Record<string, string> =
-      status === 429 || status === 503 ? { 'retry-after': `${RETRY_AFTER_SECONDS}` } : {}
-    return new HttpError(status, { code: error.code, message: error.message }, retry)
-  }
+  if (error instanceof StoreError) return answerFor(error)
   return httpError(500, 'internal', 'The server could not complete the request; see its log.')
+}
+
+/** valueOf unwraps a host Result, throwing its error as the matching answer. */
+export function valueOf<T>(result: Result<T>): T {
+  if (result.ok) return result.value
+  throw answerFor(result.error)
 }
 
 /** readBody reads the whole body, refusing more than `limit` bytes with 413. */

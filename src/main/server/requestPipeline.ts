@@ -39,19 +39,26 @@ export function requestPipeline(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value)
-    handle(options, request, response).catch((error: unknown) => {
+    const exchange: Exchange = { request, response, route: null }
+    handle(options, exchange).catch((error: unknown) => {
       const answer = toHttpError(error)
       if (answer.status >= 500 && !(error instanceof HttpError)) options.onInternalError?.(error)
-      sendError(response, answer)
+      if (exchange.route?.sendError && !response.headersSent)
+        exchange.route.sendError(response, answer)
+      else sendError(response, answer)
     })
   }
 }
 
-async function handle(
-  options: PipelineOptions,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
+/** One request as it goes down the pipeline; `route` is set once it is known. */
+interface Exchange {
+  request: IncomingMessage
+  response: ServerResponse
+  route: Route | null
+}
+
+async function handle(options: PipelineOptions, exchange: Exchange): Promise<void> {
+  const { request, response } = exchange
   const { policy } = options
   const host = request.headers.host
   if (!policy.hostAllowed(host, options.port())) {
@@ -83,6 +90,7 @@ async function handle(
     return
   }
   const { route, params } = findRoute(options.routes, request.method ?? 'GET', url.pathname)
+  exchange.route = route
   if (route.scope === null) {
     await route.handle({ request, response, url, params, identity: ANONYMOUS })
     return

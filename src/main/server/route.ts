@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { HttpError } from './httpIo'
 import type { Identity, Scope } from './scopes'
 
 /** RouteContext is what a route handler gets: the exchange, path parameters, who asked. */
@@ -21,6 +22,11 @@ export interface Route {
   scope: Scope | null
   writes?: boolean
   handle(context: RouteContext): Promise<void> | void
+  /**
+   * Answers a refusal or failure of this route (401, 403, 404, ...) when JSON would be
+   * wrong: a browser navigating to the UI gets a page. Default: JSON `{code, message}`.
+   */
+  sendError?: (response: ServerResponse, error: HttpError) => void
 }
 
 /** matchPath returns the path parameters when `pathname` fits `pattern`, else null. */

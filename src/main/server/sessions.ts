@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Identity } from './scopes'
 
 /**
@@ -30,7 +30,7 @@ export class Sessions {
 
   /** redeem trades the login token for a new session id; null when it is wrong or used. */
   redeem(token: string): string | null {
-    if (this.loginToken === null || token !== this.loginToken) return null
+    if (this.loginToken === null || !sameSecret(token, this.loginToken)) return null
     this.loginToken = null
     if (this.sessions.size >= SESSIONS_MAX) {
       const oldest = this.sessions.keys().next().value
@@ -69,4 +69,10 @@ export function readCookie(header: string | undefined, name: string): string | n
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
   }
   return null
+}
+
+/** sameSecret compares digests, so the time taken says nothing about how close a guess was. */
+function sameSecret(presented: string, secret: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
+  return timingSafeEqual(digest(presented), digest(secret))
 }

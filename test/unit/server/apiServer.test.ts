@@ -3,26 +3,15 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import { EventStore } from '../../../src/main/engine/eventStore'
 import { ApiServer, type ApiServerOptions } from '../../../src/main/server/apiServer'
 import { SCOPES, type Scope } from '../../../src/main/server/scopes'
-import { hashToken, type TokenEntry } from '../../../src/main/server/tokenFile'
 import { tempDir } from '../../support/tempDir'
 import { jsonRequest, send } from './httpClient'
-
-/** One token per scope, named after it, plus an admin. */
-const TOKENS: Record<Scope, string> = Object.fromEntries(
-  SCOPES.map((scope) => [scope, `test-token-for-${scope}-0123456789`]),
-) as Record<Scope, string>
-
-const ENTRIES: TokenEntry[] = SCOPES.map((scope) => ({
-  name: scope.replace('.', '-'),
-  token_sha256: hashToken(TOKENS[scope]),
-  scopes: [scope],
-}))
+import { ENTRIES, TOKENS } from './testTokens'
 
 async function serve(
   options: Partial<ApiServerOptions> = {},
 ): Promise<{ server: ApiServer; store: EventStore }> {
   const store = await EventStore.open(tempDir(), { create: true })
-  const server = await ApiServer.start({ store, tokens: ENTRIES, ...options })
+  const server = await ApiServer.start({ store: () => store, tokens: ENTRIES, ...options })
   onTestFinished(async () => {
     await server.close()
     await store.close()

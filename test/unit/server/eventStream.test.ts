@@ -1,80 +1,22 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpRequest } from 'node:http'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { EventStore } from '../../../src/main/engine/eventStore'
 import { ApiServer } from '../../../src/main/server/apiServer'
 import { hashToken } from '../../../src/main/server/tokenFile'
 import { tempDir } from '../../support/tempDir'
+import { openSseStream } from './sseClient'
 
 const TOKEN = 'stream-test-token-0123456789'
 
-interface SseEvent {
-  id: string | undefined
-  event: string | undefined
-  data: string
-}
-
-/** openStream opens GET /events/stream and collects parsed SSE events as they arrive. */
-function openStream(
-  port: number,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<{
-  response: IncomingMessage
-  events: SseEvent[]
-  next: (count: number) => Promise<SseEvent[]>
-}> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({
-      host: '127.0.0.1',
-      port,
-      path,
-      headers: { authorization: `Bearer ${TOKEN}`, ...headers },
-    })
-    req.on('error', reject)
-    req.on('response', (response) => {
-      const events: SseEvent[] = []
-      const waiters: (() => void)[] = []
-      let buffer = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk: string) => {
-        buffer += chunk
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          const fields = new Map<string, string>()
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) continue
-            const colon = line.indexOf(': ')
-            fields.set(line.slice(0, colon), line.slice(colon + 2))
-          }
-          if (fields.has('data')) {
-            events.push({
-              id: fields.get('id'),
-              event: fields.get('event'),
-              data: fields.get('data')!,
-            })
-          }
-        }
-        for (const wake of waiters.splice(0)) wake()
-      })
-      const next = async (count: number): Promise<SseEvent[]> => {
-        while (events.length < count) await new Promise<void>((wake) => waiters.push(wake))
-        return events.slice(0, count)
-      }
-      onTestFinished(() => {
-        response.destroy()
-      })
-      resolve({ response, events, next })
-    })
-    req.end()
-  })
+/** openStream opens GET /events/stream with this file's token. */
+function openStream(port: number, path: string, headers: Record<string, string> = {}) {
+  return openSseStream(port, path, { authorization: `Bearer ${TOKEN}`, ...headers })
 }
 
 async function serve(): Promise<{ server: ApiServer; store: EventStore }> {
   const store = await EventStore.open(tempDir(), { create: true })
   const server = await ApiServer.start({
-    store,
+    store: () => store,
     tokens: [{ name: 'sub', token_sha256: hashToken(TOKEN), scopes: ['streams.subscribe'] }],
   })
   onTestFinished(async () => {
@@ -142,7 +84,7 @@ describe('GET /events/stream (SSE)', () => {
     const store = await EventStore.open(tempDir(), { create: true })
     onTestFinished(() => store.close())
     const server = await ApiServer.start({
-      store,
+      store: () => store,
       tokens: [{ name: 'sub', token_sha256: hashToken(TOKEN), scopes: ['streams.subscribe'] }],
     })
     const stream = await openStream(server.port, '/events/stream')
