@@ -11,9 +11,9 @@
 // LIGHTHOUSE_SERVE_PORT (default 8765, 0 for any free port) is the browser mode's port;
 // LIGHTHOUSE_START_NO_BUILD=1 uses the build already in out/ (tests, or right after a build).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { installedElectronPath } from './electronBinary.mjs'
 
 const projectRoot = join(import.meta.dirname, '..')
 const require = createRequire(import.meta.url)
@@ -40,20 +40,6 @@ function build() {
       'Lighthouse Store could not start the desktop app: the build failed (see the messages above).',
     )
   }
-}
-
-/** installedElectronPath mirrors node_modules/electron/index.js without its download side effect. */
-function installedElectronPath(electronDir) {
-  const pathFile = join(electronDir, 'path.txt')
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : undefined
-  const overrideDir = process.env.ELECTRON_OVERRIDE_DIST_PATH
-  const executable =
-    overrideDir !== undefined
-      ? join(overrideDir, relative ?? 'electron')
-      : relative !== undefined
-        ? join(electronDir, 'dist', relative)
-        : undefined
-  return executable !== undefined && existsSync(executable) ? executable : undefined
 }
 
 /** installerFailureReason turns the installer's stack trace into a short clause. */
