@@ -1,5 +1,5 @@
 // Builds three targets into out/:
-//   out/main/{index,cli,bench-engine}.js  CommonJS for Node (package.json has no "type"),
+//   out/main/{index,cli,bench-*}.js       CommonJS for Node (package.json has no "type"),
 //                                         runnable by Electron and by plain `node`
 //   out/preload/index.js                  one CommonJS file, dependencies bundled in,
 //                                         because a sandboxed preload cannot require modules
@@ -20,6 +20,8 @@ const mainEntryFiles: Record<string, string> = {
   'bench-replay': 'bench/replay.ts',
   'bench-verify': 'bench/verify.ts',
   'bench-query': 'bench/query.ts',
+  // The side-by-side harness (npm run bench); it loads its peers from bench/node_modules.
+  'bench-harness': 'bench/harness/index.ts',
   // Worker threads load their code from a file, so the verification worker is an entry.
   'verify-worker': 'src/main/engine/verifyWorker.ts',
   // The host runs EventStore.recover on a worker thread (src/main/host/recoveryRun.ts).

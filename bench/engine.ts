@@ -18,6 +18,7 @@ import { EventStore } from '../src/main/engine/eventStore'
 import { buildEvent, encodeEvent } from '../src/main/engine/eventCodec'
 import { encodeRecord } from '../src/main/engine/recordCodec'
 import { sampleEvent } from './sampleEvents'
+import { median, percentile } from './stats'
 
 const quick = process.argv.includes('--quick')
 const REPEATS = quick ? 1 : 5
@@ -49,10 +50,6 @@ function sampleRecord(): Buffer {
 
 function freshDir(): string {
   return fs.mkdtempSync(join(tmpdir(), 'lhs-bench-'))
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
 }
 
 function latencySample(count: number, started: number, latencies: number[]): Sample {
@@ -162,7 +159,6 @@ const CASES: Record<string, Case> = {
 
 function summarize(samples: Sample[]) {
   const rates = samples.map((s) => s.eventsPerSecond).sort((a, b) => a - b)
-  const median = (values: number[]) => values[Math.floor(values.length / 2)] ?? 0
   return {
     median: median(rates),
     min: rates[0] ?? 0,
@@ -234,8 +230,6 @@ async function recordingCost(): Promise<void> {
       rates.set(name, entry)
     }
   }
-  const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
   console.log(
     `\nlatency recording cost (${RECORDING_ROUNDS} paired rounds, on/off order alternating)`,
   )

@@ -15,7 +15,8 @@ import { join } from 'node:path'
 import { EventStore } from '../src/main/engine/eventStore'
 import { SegmentIndexes } from '../src/main/engine/indexCache'
 import { nodeFileSystem } from '../src/main/engine/nodeFileSystem'
-import { sampleEvent } from './sampleEvents'
+import { buildStore } from './buildStore'
+import { percentile } from './stats'
 
 const quick = process.argv.includes('--quick')
 const countArg = process.argv.slice(2).find((arg) => /^\d+$/.test(arg))
@@ -23,10 +24,6 @@ const EVENTS = quick ? 5000 : Number(countArg ?? 200_000)
 const SEGMENT_BYTES = quick ? 256 * 1024 : 4 * 1024 * 1024
 const GETS = quick ? 200 : 2000
 const gc = (globalThis as { gc?: () => void }).gc
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
-}
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
   const started = performance.now()
@@ -39,16 +36,6 @@ function heapBytes(): number {
   gc?.()
   const usage = process.memoryUsage()
   return usage.heapUsed + usage.arrayBuffers
-}
-
-async function build(dir: string): Promise<void> {
-  const store = await EventStore.open(dir, { create: true, segmentBytesMax: SEGMENT_BYTES })
-  for (let i = 0; i < EVENTS; i += 1000) {
-    const batch = Array.from({ length: Math.min(1000, EVENTS - i) }, (_, k) => sampleEvent(i + k))
-    await store.appendBatch(batch)
-  }
-  await store.idle()
-  await store.close()
 }
 
 /** The raw floor: read every segment file and inflate the sealed ones. */
@@ -78,7 +65,7 @@ async function main(): Promise<void> {
   const root = fs.mkdtempSync(join(tmpdir(), 'lhs-bench-query-'))
   const dir = join(root, 'store')
   try {
-    const buildMs = await timed(() => build(dir))
+    const buildMs = await timed(() => buildStore(dir, EVENTS, SEGMENT_BYTES))
     const files = fs.readdirSync(dir)
     const indexBytes = files
       .filter((n) => n.endsWith('.index'))

@@ -22,7 +22,8 @@ import { SEGMENT_HEADER_BYTES } from '../src/main/engine/segmentHeader'
 import { decodeManifest } from '../src/main/engine/manifest'
 import { readEventBatches } from '../src/main/engine/replay'
 import { subscribe } from '../src/main/engine/subscription'
-import { sampleEvent } from './sampleEvents'
+import { buildStore } from './buildStore'
+import { median } from './stats'
 
 const quick = process.argv.includes('--quick')
 const countArg = process.argv.slice(2).find((arg) => /^\d+$/.test(arg))
@@ -36,16 +37,6 @@ interface Sample {
   bytes: number
   /** Largest resident set seen while it ran, above the resident set before it. */
   rssGrowth?: number
-}
-
-async function build(dir: string): Promise<void> {
-  const store = await EventStore.open(dir, { create: true, segmentBytesMax: SEGMENT_BYTES })
-  for (let i = 0; i < EVENTS; i += 1000) {
-    const batch = Array.from({ length: Math.min(1000, EVENTS - i) }, (_, k) => sampleEvent(i + k))
-    await store.appendBatch(batch)
-  }
-  await store.idle()
-  await store.close()
 }
 
 interface Sealed {
@@ -195,17 +186,12 @@ function subscriptionCase(dir: string, sealed: Sealed[]) {
 
 const firstDeliveryMs: number[] = []
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
-}
-
 async function main(): Promise<void> {
   const root = fs.mkdtempSync(join(tmpdir(), 'lhs-bench-replay-'))
   const dir = join(root, 'store')
   try {
     const buildStarted = performance.now()
-    await build(dir)
+    await buildStore(dir, EVENTS, SEGMENT_BYTES)
     const sealed = sealedSegments(dir)
     const events = sealed.at(-1)?.lastSequence ?? 0
     const gzBytes = sealed.reduce((sum, s) => sum + fs.statSync(s.path).size, 0)

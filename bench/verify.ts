@@ -21,12 +21,14 @@
 import * as fs from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Worker } from 'node:worker_threads'
 import * as zlib from 'node:zlib'
 import { EventStore } from '../src/main/engine/eventStore'
 import { MIB } from '../src/main/engine/limits'
 import { startVerification } from '../src/main/engine/verifyJob'
 import { sampleEvent } from './sampleEvents'
+import { median } from './stats'
+import type { RawWork } from './rawVerifyFloor'
+import { rawVerifyFloor } from './rawVerifyFloor'
 
 const quick = process.argv.includes('--quick')
 const ROUNDS = Number(optionValue('--rounds') ?? (quick ? 1 : 3))
@@ -108,73 +110,13 @@ function countRecords(raw: Buffer): number {
   return count
 }
 
-/**
- * RAW_WORKER is the raw floor as plain CommonJS for an eval worker: read each file, inflate
- * it if asked, then hash it in 1 MiB chunks or record by record (the payload of each record
- * sits at +32 and its length at +8; nothing else of the record is parsed).
- */
-const RAW_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads')
-const fs = require('node:fs')
-const zlib = require('node:zlib')
-const { createHash, hash } = require('node:crypto')
-let bytes = 0
-for (const path of workerData.paths) {
-  let raw = fs.readFileSync(path)
-  if (workerData.gunzip) raw = zlib.gunzipSync(raw)
-  if (workerData.hash === 'records') {
-    for (let at = 64; at + 32 <= raw.length; ) {
-      const length = raw.readUInt32BE(at + 8)
-      hash('sha256', raw.subarray(at + 32, at + 32 + length), 'buffer')
-      at += 64 + length
-    }
-  } else if (workerData.hash === 'chunks') {
-    const digest = createHash('sha256')
-    for (let at = 0; at < raw.length; at += 1 << 20) digest.update(raw.subarray(at, at + (1 << 20)))
-    digest.digest()
-  }
-  bytes += raw.length
-}
-parentPort.postMessage(bytes)
-`
-
-interface RawWork {
-  gunzip: boolean
-  hash: 'none' | 'chunks' | 'records'
-}
-
 /** A case does its work and says how many uncompressed bytes it covered. */
 type Case = () => Promise<number>
 
-/** rawCase splits the files over `threads` fresh workers (largest first) and runs RAW_WORKER. */
 const rawCase =
   (paths: string[], threads: number, work: RawWork): Case =>
-  async () => {
-    const groups: { paths: string[]; bytes: number }[] = Array.from({ length: threads }, () => ({
-      paths: [],
-      bytes: 0,
-    }))
-    const bySize = paths
-      .map((path) => ({ path, bytes: fs.statSync(path).size }))
-      .sort((a, b) => b.bytes - a.bytes)
-    for (const file of bySize) {
-      const group = groups.reduce((least, g) => (g.bytes < least.bytes ? g : least))
-      group.paths.push(file.path)
-      group.bytes += file.bytes
-    }
-    const done = groups.map(
-      (group) =>
-        new Promise<number>((resolve, reject) => {
-          const worker = new Worker(RAW_WORKER, {
-            eval: true,
-            workerData: { paths: group.paths, ...work },
-          })
-          worker.once('message', (bytes: number) => resolve(bytes))
-          worker.once('error', reject)
-        }),
-    )
-    return (await Promise.all(done)).reduce((sum, bytes) => sum + bytes, 0)
-  }
+  () =>
+    rawVerifyFloor(paths, threads, work)
 
 const job =
   (dir: string, workerCount: number): Case =>
@@ -198,8 +140,6 @@ async function timed(run: Case): Promise<number> {
   return bytes / ((performance.now() - started) / 1000)
 }
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
 const mbps = (bytesPerSecond: number) => `${(bytesPerSecond / 1e6).toFixed(0)} MB/s`
 
 const SHA_CHUNKS = 'SHA-256 in 1 MiB chunks'

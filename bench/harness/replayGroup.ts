@@ -1,0 +1,76 @@
+import { EventStore } from '../../src/main/engine/eventStore'
+import { readEventBatches } from '../../src/main/engine/replay'
+import { subscribe } from '../../src/main/engine/subscription'
+import { ENGINE } from './appendGroups'
+import type { BenchResults } from './benchResults'
+import type { HarnessOptions } from './harnessOptions'
+import { interleave } from './interleave'
+import type { Peers } from './peers'
+import { SQLITE_INDEXED } from './queryGroup'
+import type { ReadStores } from './readStores'
+import { SqliteEvents } from './sqliteEvents'
+
+export const REPLAY = 'replay all'
+export const REPLAY_RATE = 'events/s decoded'
+export const FIRST_DELIVERY = 'subscription from 1: first delivery'
+export const RESUME = 'resume from a checkpoint 10,000 events before the end'
+const RESUME_EVENTS = 10_000
+
+/**
+ * replayGroup reads the whole store decoded, in sequence order: the engine's replay from
+ * its sealed segments against a full scan of SQLite's table (rows decoded into events).
+ * The engine's repetition also times a subscription's first delivery from sequence 1 and a
+ * reader resuming near the end (open included), the ADR's other two replay figures.
+ */
+export async function replayGroup(
+  options: HarnessOptions,
+  peers: Peers,
+  stores: ReadStores,
+  results: BenchResults,
+): Promise<void> {
+  const seconds = (started: number) => (performance.now() - started) / 1000
+  const engine = async () => {
+    const store = await EventStore.open(stores.engineDir, { access: 'read' })
+    let events = 0
+    const started = performance.now()
+    for await (const batch of readEventBatches(store, 1)) events += batch.events.length
+    const at = { group: REPLAY, contender: ENGINE }
+    results.add({ ...at, metric: REPLAY_RATE, unit: 'events/s' }, events / seconds(started))
+    const subscribed = performance.now()
+    const firstMs = await new Promise<number>((resolve) => {
+      const subscription = subscribe(store, {
+        fromSequence: 1,
+        onEvents: () => {
+          resolve(performance.now() - subscribed)
+          void subscription.close()
+        },
+      })
+    })
+    results.add({ ...at, metric: FIRST_DELIVERY, unit: 'ms', better: 'lower' }, firstMs)
+    await store.close()
+    if (events !== stores.events) throw new Error(`engine replayed ${events} of ${stores.events}`)
+    const resumed = performance.now()
+    const reader = await EventStore.open(stores.engineDir, { access: 'read' })
+    const from = Math.max(1, stores.events - RESUME_EVENTS + 1)
+    for await (const batch of readEventBatches(reader, from)) void batch
+    await reader.close()
+    results.add({ ...at, metric: RESUME, unit: 'ms', better: 'lower' }, seconds(resumed) * 1000)
+  }
+  const sqlite = async () => {
+    const db = new SqliteEvents(peers.openSqlite(stores.sqlitePath))
+    let events = 0
+    const started = performance.now()
+    db.scan(() => events++)
+    const at = { group: REPLAY, contender: SQLITE_INDEXED, metric: REPLAY_RATE }
+    results.add({ ...at, unit: 'events/s' }, events / seconds(started))
+    db.close()
+    if (events !== stores.events) throw new Error(`SQLite scanned ${events} of ${stores.events}`)
+  }
+  await interleave(
+    [
+      { contender: ENGINE, run: engine },
+      { contender: SQLITE_INDEXED, run: sqlite },
+    ],
+    options.scanRounds,
+  )
+}

@@ -1,0 +1,77 @@
+/**
+ * The raw floor of verification, shared by the verify benchmark and the harness: reading,
+ * inflating and hashing segment files on fresh worker threads, with none of the engine's
+ * parsing or bookkeeping, so the engine's verification can be quoted as a share of it.
+ */
+import * as fs from 'node:fs'
+import { Worker } from 'node:worker_threads'
+
+/**
+ * RAW_WORKER is the raw floor as plain CommonJS for an eval worker: read each file, inflate
+ * it if asked, then hash it in 1 MiB chunks or record by record (the payload of each record
+ * sits at +32 and its length at +8; nothing else of the record is parsed).
+ */
+const RAW_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads')
+const fs = require('node:fs')
+const zlib = require('node:zlib')
+const { createHash, hash } = require('node:crypto')
+let bytes = 0
+for (const path of workerData.paths) {
+  let raw = fs.readFileSync(path)
+  if (workerData.gunzip) raw = zlib.gunzipSync(raw)
+  if (workerData.hash === 'records') {
+    for (let at = 64; at + 32 <= raw.length; ) {
+      const length = raw.readUInt32BE(at + 8)
+      hash('sha256', raw.subarray(at + 32, at + 32 + length), 'buffer')
+      at += 64 + length
+    }
+  } else if (workerData.hash === 'chunks') {
+    const digest = createHash('sha256')
+    for (let at = 0; at < raw.length; at += 1 << 20) digest.update(raw.subarray(at, at + (1 << 20)))
+    digest.digest()
+  }
+  bytes += raw.length
+}
+parentPort.postMessage(bytes)
+`
+
+export interface RawWork {
+  gunzip: boolean
+  hash: 'none' | 'chunks' | 'records'
+}
+
+/**
+ * rawVerifyFloor splits the files over `threads` fresh workers (largest first), runs
+ * RAW_WORKER on them and resolves with the uncompressed bytes they covered.
+ */
+export async function rawVerifyFloor(
+  paths: string[],
+  threads: number,
+  work: RawWork,
+): Promise<number> {
+  const groups: { paths: string[]; bytes: number }[] = Array.from({ length: threads }, () => ({
+    paths: [],
+    bytes: 0,
+  }))
+  const bySize = paths
+    .map((path) => ({ path, bytes: fs.statSync(path).size }))
+    .sort((a, b) => b.bytes - a.bytes)
+  for (const file of bySize) {
+    const group = groups.reduce((least, g) => (g.bytes < least.bytes ? g : least))
+    group.paths.push(file.path)
+    group.bytes += file.bytes
+  }
+  const done = groups.map(
+    (group) =>
+      new Promise<number>((resolve, reject) => {
+        const worker = new Worker(RAW_WORKER, {
+          eval: true,
+          workerData: { paths: group.paths, ...work },
+        })
+        worker.once('message', (bytes: number) => resolve(bytes))
+        worker.once('error', reject)
+      }),
+  )
+  return (await Promise.all(done)).reduce((sum, bytes) => sum + bytes, 0)
+}
