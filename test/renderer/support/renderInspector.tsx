@@ -32,3 +32,21 @@ export async function settle(): Promise<void> {
     for (let round = 0; round < 10; round += 1) await Promise.resolve()
   })
 }
+
+/** renderShownStore renders UI after the page's start has shown the fake's open store. */
+export async function renderShownStore(
+  ui: ReactElement,
+  options: { fake?: FakeApi; kind?: BridgeKind } = {},
+): Promise<Rendered> {
+  const rendered = renderInspector(ui, options)
+  await act(() => rendered.inspector.loadStart())
+  await settle()
+  return rendered
+}
+
+/** deferred is a promise the test resolves when it wants a fake call to answer. */
+export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void
+  const promise = new Promise<T>((done) => (resolve = done))
+  return { promise, resolve }
+}

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import type { EventQuery, QueryResult } from '../../../shared/query'
 import type { StoreSummary } from '../../../shared/storeApi'
 import { useAppState, useInspector } from '../state/InspectorContext'
@@ -22,10 +22,14 @@ function ShownStoreQuery({ store }: { store: StoreSummary }) {
   const [result, setResult] = useState<QueryResult | null>(null)
   const [loading, setLoading] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // Only the newest query may answer: a slow earlier page must not replace a later one.
+  const latestRun = useRef(0)
 
   const run = (query: EventQuery) => {
+    const runId = ++latestRun.current
     setLoading(true)
     void api.query({ handle, query }).then((answer) => {
+      if (runId !== latestRun.current) return
       setLoading(false)
       setResult(answer.ok ? answer.value : null)
       setError(answer.ok ? null : answer.error.message)

@@ -25,13 +25,14 @@ function ShownStoreRecovery({ store }: { store: StoreSummary }) {
   const [selectedReport, setSelectedReport] = useState<RecoveryReport | null>(null)
 
   // A finished recover job adds a report, so the list is read again when one ends.
-  const jobState = recoveryJob?.state
+  const finishedJobId =
+    recoveryJob !== null && recoveryJob.state !== 'running' ? recoveryJob.job_id : null
   useEffect(() => {
     void api.listRecoveryReports({ handle }).then((result) => {
       if (result.ok) setReports(result.value)
       else inspector.reportError({ ...result.error, action: 'Listing the recovery reports' })
     })
-  }, [api, handle, inspector, jobState])
+  }, [api, handle, inspector, finishedJobId])
 
   const selectReport = (id: string) => {
     setSelectedReportId(id)

@@ -1,15 +1,24 @@
 import { useEffect, useRef } from 'react'
 import { useAppState, useInspector } from '../state/InspectorContext'
-import { SHORTCUTS } from './shortcuts'
+import { shortcutsFor } from './shortcuts'
 
-/** HelpOverlay lists the keyboard shortcuts in a modal dialog (`?` opens it, Escape closes). */
+/**
+ * HelpOverlay lists the keyboard shortcuts in a modal dialog (`?` opens it, Escape closes).
+ * Closing it gives focus back to where the person was, as a native dialog would.
+ */
 export function HelpOverlay() {
   const inspector = useInspector()
   const open = useAppState((state) => state.navigation.helpOpen)
+  const bridge = useAppState((state) => state.session.bridge)
   const closeButton = useRef<HTMLButtonElement>(null)
 
   useEffect(() => {
-    if (open) closeButton.current?.focus()
+    if (!open) return
+    const previous = document.activeElement
+    closeButton.current?.focus()
+    return () => {
+      if (previous instanceof HTMLElement) previous.focus()
+    }
   }, [open])
 
   if (!open) return null
@@ -25,7 +34,7 @@ export function HelpOverlay() {
         <h2 id="help-overlay-title">Keyboard shortcuts</h2>
         <table className="data-table">
           <tbody>
-            {SHORTCUTS.map((shortcut) => (
+            {shortcutsFor(bridge).map((shortcut) => (
               <tr key={shortcut.description}>
                 <td>
                   {shortcut.keys.map((key) => (

@@ -86,7 +86,15 @@ function slaBannerOf(store: StoreSummary, sla: SlaSnapshot | null): Banner | nul
   return {
     id: 'sla',
     tone: level === 'WARNING' ? 'warn' : 'bad',
-    message: [lead, reason, block].filter((part) => part !== '').join(' '),
+    message: [lead, reason, block]
+      .filter((part) => part !== '')
+      .map(asSentence)
+      .join(' '),
     actions: level === 'RECOVERING' ? ['recovery'] : [],
   }
+}
+
+/** The host's reasons are clauses without a full stop; joined, they must still read as sentences. */
+function asSentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`
 }

@@ -6,7 +6,11 @@ import { shortcutFor } from './shortcuts'
 export function useShortcuts(inspector: Inspector): void {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent): void => {
-      const shortcut = shortcutFor(event)
+      const { session, navigation } = inspector.store.getState()
+      const shortcut = shortcutFor(event, {
+        bridge: session.bridge,
+        helpOpen: navigation.helpOpen,
+      })
       if (shortcut === null) return
       event.preventDefault()
       shortcut.run(inspector)

@@ -55,7 +55,7 @@ export function RawRecordPanel({ handle, sequence }: RawRecordPanelProps) {
           {record.segment} at byte {record.offset} · {formatBytes(bytes)}
         </span>
       </p>
-      <p className="mono muted" title="SHA-256 of the event">
+      <p className="mono muted raw-record__digest" title="SHA-256 of the event">
         {record.sha256}
       </p>
       <button type="button" aria-expanded={showHex} onClick={() => setShowHex(!showHex)}>

@@ -81,8 +81,11 @@ function SegmentRow({ row, canVerify, onVerifyFile }: SegmentRowProps) {
       <td>
         {formatRange(segment?.first_sequence ?? null, segment?.last_sequence ?? null, formatCount)}
       </td>
-      <td className="mono">
-        {formatRange(segment?.first_timestamp ?? null, segment?.last_timestamp ?? null, formatTime)}
+      <td className="mono segment-table__times">
+        <TimeRange
+          first={segment?.first_timestamp ?? null}
+          last={segment?.last_timestamp ?? null}
+        />
       </td>
       <td className="num">{formatCount(segment?.records ?? null)}</td>
       <td>
@@ -111,6 +114,16 @@ function SegmentRow({ row, canVerify, onVerifyFile }: SegmentRowProps) {
         )}
       </td>
     </tr>
+  )
+}
+
+/** TimeRange breaks only between its two times, never inside one, so a row stays two lines. */
+function TimeRange({ first, last }: { first: string | null; last: string | null }) {
+  if (first === null || last === null) return formatRange(first, last, formatTime)
+  return (
+    <>
+      <span>{formatTime(first)}</span> – <span>{formatTime(last)}</span>
+    </>
   )
 }
 

@@ -15,6 +15,7 @@ import { timeAxisProps } from './timeAxis'
 import { ChartFigure, chartSizeProps, type ChartSize } from './ChartFigure'
 import type { LatencyDatum } from './historyRange'
 import type { Percentile, ThresholdMark, ViolationMark } from './slaMarks'
+import { labelledThresholds } from './thresholdLabels'
 
 export const PERCENTILE_LINES: readonly { key: Percentile; name: string; colour: string }[] = [
   { key: 'p50', name: 'p50', colour: 'var(--chart-1)' },
@@ -38,6 +39,8 @@ export interface LatencyChartProps {
 /** LatencyChart draws one series' percentiles in ms against its SLA thresholds. */
 export const LatencyChart = memo(function LatencyChart(props: LatencyChartProps) {
   const { title, data, thresholds, violations, domain, size } = props
+  const dataMaxMs = Math.max(0, ...data.map((datum) => datum.p999))
+  const labelled = labelledThresholds(thresholds, dataMaxMs)
   return (
     <ChartFigure title={title} summary={latencySummary(data.at(-1), thresholds, violations.length)}>
       <LineChart {...chartSizeProps(size)} data={data}>
@@ -66,12 +69,16 @@ export const LatencyChart = memo(function LatencyChart(props: LatencyChartProps)
             stroke="var(--bad)"
             strokeDasharray="6 3"
             ifOverflow="extendDomain"
-            label={{
-              value: `${PERCENTILE_NAMES[threshold.percentile]} SLA ${formatLatencyMs(threshold.thresholdMs)}`,
-              position: 'insideTopRight',
-              fill: 'var(--bad)',
-              fontSize: 11,
-            }}
+            label={
+              labelled.has(threshold.percentile)
+                ? {
+                    value: `${PERCENTILE_NAMES[threshold.percentile]} SLA ${formatLatencyMs(threshold.thresholdMs)}`,
+                    position: 'insideTopRight',
+                    fill: 'var(--bad)',
+                    fontSize: 11,
+                  }
+                : undefined
+            }
           />
         ))}
         {PERCENTILE_LINES.map((line) => (
@@ -80,7 +87,8 @@ export const LatencyChart = memo(function LatencyChart(props: LatencyChartProps)
             dataKey={line.key}
             name={line.name}
             stroke={line.colour}
-            dot={false}
+            // A lone point draws no line: show it as a dot until a second one arrives.
+            dot={data.length === 1}
             strokeWidth={1.5}
             isAnimationActive={false}
           />
