@@ -1,11 +1,2 @@
-/** mulberry32 is a small seeded generator: one seed always gives the same sequence in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
+// Seeded randomness for tests: the same generator the demo store uses.
+export { mulberry32 } from '../../src/main/host/seededRandom'

@@ -1,4 +1,5 @@
 import type { EventInput, JsonValue } from '../../shared/event'
+import { mulberry32 } from './seededRandom'
 
 /**
  * DemoEvents makes a realistic stream of the original Lighthouse system's events: agents
@@ -53,7 +54,7 @@ export class DemoEvents {
   private readonly pending: EventInput[] = []
 
   constructor(options: DemoEventsOptions) {
-    this.random = seededRandom(options.seed)
+    this.random = mulberry32(options.seed)
     this.clockMs = options.startMs ?? null
     this.pending.push(
       this.make('system_started', 'lighthouse', 'system', {
@@ -271,16 +272,4 @@ export class DemoEvents {
 function messageIdOf(event: EventInput): string {
   const id = event.metadata?.message_id
   return typeof id === 'string' ? id : ''
-}
-
-/** seededRandom is mulberry32: a small generator, one seed always gives the same sequence. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
 }
