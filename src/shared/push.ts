@@ -5,7 +5,7 @@
  */
 import type { StoredEvent } from './event'
 import type { DetailedHealth, SlaSnapshot, SlaTransition } from './sla'
-import type { JobInfo, SegmentInfo, StoreHandle, StoreSummary } from './storeApi'
+import type { JobInfo, LoadStatus, SegmentInfo, StoreHandle, StoreSummary } from './storeApi'
 
 export type SubscriptionEndReason = 'closed' | 'store_closed' | 'overflow' | 'error'
 
@@ -21,6 +21,8 @@ export type PushEvent =
   | { type: 'degradation'; handle: StoreHandle; transition: SlaTransition }
   /** The store's summary changed (mode, counts); null when it was closed. */
   | { type: 'store'; handle: StoreHandle; summary: StoreSummary | null }
+  /** The store's load generator started, stopped or changed its counts. */
+  | { type: 'load'; handle: StoreHandle; status: LoadStatus }
   /** A native menu item the renderer acts on (Electron only). */
   | { type: 'menu'; command: MenuCommand; handle?: StoreHandle }
 

@@ -165,6 +165,11 @@ export interface SlaSnapshot {
   write_block: WriteBlock | null
   /** RECOVERING returns to NORMAL only after a passing verification and an approval. */
   recovery: { verification_passed_at: string | null; can_approve: boolean } | null
+  /**
+   * What keeps the monitor from working as configured, in sentences: an sla.json that was
+   * ignored, a transition that could not be recorded. Absent when there is none.
+   */
+  problems?: string[]
 }
 
 export interface SlaHistory {

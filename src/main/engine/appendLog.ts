@@ -96,21 +96,9 @@ export class AppendLog {
    */
   submit(records: Buffer[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure)
+    const full = this.overload(records)
+    if (full) return Promise.reject(full)
     const bytes = records.reduce((sum, record) => sum + record.length, 0)
-    if (this.queuedEvents + records.length > APPEND_QUEUE_EVENTS_MAX) {
-      return Promise.reject(
-        overloaded(
-          `${this.queuedEvents} events are waiting (APPEND_QUEUE_EVENTS_MAX ${APPEND_QUEUE_EVENTS_MAX})`,
-        ),
-      )
-    }
-    if (this.queuedBytes + bytes > APPEND_QUEUE_BYTES_MAX) {
-      return Promise.reject(
-        overloaded(
-          `${this.queuedBytes} bytes are waiting (APPEND_QUEUE_BYTES_MAX ${APPEND_QUEUE_BYTES_MAX})`,
-        ),
-      )
-    }
     this.nextSequence += records.length
     this.queuedEvents += records.length
     this.queuedBytes += bytes
@@ -120,6 +108,26 @@ export class AppendLog {
     })
     this.lastDurable = durable.catch(() => undefined)
     return durable
+  }
+
+  /**
+   * overload is the `overloaded` refusal `records` would get from submit now, or null
+   * when the queue has room. The write path asks before it remembers an append's
+   * idempotency keys and aggregate versions, so a refused append leaves no trace.
+   */
+  overload(records: readonly Buffer[]): StoreError | null {
+    const bytes = records.reduce((sum, record) => sum + record.length, 0)
+    if (this.queuedEvents + records.length > APPEND_QUEUE_EVENTS_MAX) {
+      return overloaded(
+        `${this.queuedEvents} events are waiting (APPEND_QUEUE_EVENTS_MAX ${APPEND_QUEUE_EVENTS_MAX})`,
+      )
+    }
+    if (this.queuedBytes + bytes > APPEND_QUEUE_BYTES_MAX) {
+      return overloaded(
+        `${this.queuedBytes} bytes are waiting (APPEND_QUEUE_BYTES_MAX ${APPEND_QUEUE_BYTES_MAX})`,
+      )
+    }
+    return null
   }
 
   /** drained resolves when everything queued so far is durable (or has failed). */

@@ -3,6 +3,14 @@ import { resolve } from 'node:path'
 import type { AppendResult, StoredEvent } from '../../shared/event'
 import type { EventQuery, QueryResult } from '../../shared/query'
 import type { InspectReport, RecoveryReport, StoreMode, VerifyReport } from '../../shared/report'
+import type {
+  DetailedHealth,
+  Health,
+  SlaHistory,
+  SlaSnapshot,
+  SlaThresholds,
+  SlaTransition,
+} from '../../shared/sla'
 import type { FileSystem } from './fileSystem'
 import { nodeFileSystem } from './nodeFileSystem'
 import type { ExpectedVersions } from './aggregateVersions'
@@ -23,7 +31,7 @@ import {
 } from './storeOpening'
 import { StoreReads } from './storeReads'
 import { StoreRefresh } from './storeRefresh'
-import type { AppendListener, StoreContext } from './storeState'
+import type { AppendListener, ModeListener, StoreContext } from './storeState'
 import { StoreState } from './storeState'
 import type { AppendOptions, LogStart } from './storeWrites'
 import { StoreWrites } from './storeWrites'
@@ -31,9 +39,14 @@ import { acquireLock, processIsAlive, releaseLock } from './storeLock'
 import { readIdentity } from './storeDirectory'
 import { CorruptionError } from './errors'
 import { APPEND_QUEUE_BYTES_MAX, APPEND_QUEUE_EVENTS_MAX } from './limits'
+import type { SlaConfigLoad, StoreMonitorOptions } from './storeMonitor'
+import { StoreMonitor, loadSlaConfig } from './storeMonitor'
+import type { TransitionListener } from './sla/slaMonitor'
+import { withSpan } from './telemetry/tracing'
 
-export type { AppendListener } from './storeState'
+export type { AppendListener, ModeListener } from './storeState'
 export type { AppendOptions } from './storeWrites'
+export type { StoreMonitorOptions } from './storeMonitor'
 
 export interface OpenOptions {
   /** 'write' takes the writer lock; 'read' never modifies the store. Default 'write'. */
@@ -50,6 +63,8 @@ export interface OpenOptions {
   isAlive?: (pid: number) => boolean
   /** Time appends, queries and fsyncs into `metrics` (default true; see StoreMetrics). */
   recordLatency?: boolean
+  /** The SLA monitor's resource probes and evaluation interval (tests replace them). */
+  monitor?: StoreMonitorOptions
 }
 
 /** AppendQueueDepth is the append backlog: what waits for the next group commit. */
@@ -68,7 +83,15 @@ interface StoreParts {
   /** Where a writable writer's append log starts; null for readers and damaged writers. */
   logStart: LogStart | null
   openReport: RecoveryReport | null
+  /** The store's sla.json, or the defaults and why the file was not used. */
+  sla: SlaConfigLoad
+  /** Writers record SLA transitions in the store; readers never write. */
+  writer: boolean
+  monitorOptions: StoreMonitorOptions
 }
+
+/** Spans carry no attributes on the append path: building them would cost on every append. */
+const NO_ATTRIBUTES = {}
 
 /**
  * EventStore is one open store: a writer (holding the lock) or a reader. It is the facade
@@ -79,6 +102,9 @@ interface StoreParts {
  * Every open accounts for every segment. A writer cuts a torn tail left by a crash (saving
  * the bytes in quarantine/ and reporting it); any other damage opens the store in
  * `needs_recovery` mode, read-only, until `EventStore.recover` repairs it explicitly.
+ *
+ * Every open store watches itself (StoreMonitor, storeMonitor.ts): SLA level, health and
+ * resources; a writer also refuses appends its SLA level or a full disk does not admit.
  */
 export class EventStore {
   /** Summaries of the sealed segments' index files (see indexCache.ts). */
@@ -91,6 +117,7 @@ export class EventStore {
   private readonly writes: StoreWrites
   private readonly upkeep: SegmentUpkeep
   private readonly refresher: StoreRefresh
+  private readonly monitorValue: StoreMonitor
   private readonly closeListeners = new Set<() => void>()
   private holdsLock = false
 
@@ -101,12 +128,21 @@ export class EventStore {
     this.reads = new StoreReads(parts.state, parts.metrics)
     this.indexes = this.reads.indexes
     this.upkeep = new SegmentUpkeep(parts.state, this.indexes)
+    this.monitorValue = new StoreMonitor({
+      state: parts.state,
+      metrics: parts.metrics,
+      appendQueue: () => this.appendQueue,
+      appendInternal: parts.writer ? (input) => this.writes.appendInternal(input) : null,
+      config: parts.sla,
+      options: parts.monitorOptions,
+    })
     this.writes = new StoreWrites(
       parts.state,
       this.reads,
       this.upkeep,
       parts.clock,
       parts.metrics,
+      (eventTypes, options) => this.monitorValue.admit(eventTypes, options),
       parts.logStart,
     )
     this.refresher = new StoreRefresh(parts.state, this.reads)
@@ -136,30 +172,34 @@ export class EventStore {
    * recover opens the store as its writer, repairs any damage by keeping the longest
    * intact prefix of the log (quarantining the rest), writes a report and returns it.
    */
-  static async recover(dir: string, options: OpenOptions = {}): Promise<RecoveryReport> {
-    const store = await EventStore.open(dir, {
-      ...options,
-      access: 'write',
-      create: false,
-      repair: true,
+  static recover(dir: string, options: OpenOptions = {}): Promise<RecoveryReport> {
+    return withSpan('lighthouse.recover', NO_ATTRIBUTES, async () => {
+      const store = await EventStore.open(dir, {
+        ...options,
+        access: 'write',
+        create: false,
+        repair: true,
+      })
+      const report = store.openReport!
+      await store.close()
+      return report
     })
-    const report = store.openReport!
-    await store.close()
-    return report
   }
 
   /** verify reads every record of every segment and checks it; it never modifies the store. */
-  static async verify(path: string, options: OpenOptions = {}): Promise<VerifyReport> {
-    const dir = resolve(path)
-    const fs = options.fs ?? nodeFileSystem
-    const identity = await readIdentity(fs, dir)
-    const analysis = await analyzeStore(fs, dir, {
-      storeId: Buffer.from(identity.store_id, 'hex'),
-      deep: true,
-      checkDigest: true,
-      writerActive: await writerIsActive(fs, dir, options),
+  static verify(path: string, options: OpenOptions = {}): Promise<VerifyReport> {
+    return withSpan('lighthouse.verify', NO_ATTRIBUTES, async () => {
+      const dir = resolve(path)
+      const fs = options.fs ?? nodeFileSystem
+      const identity = await readIdentity(fs, dir)
+      const analysis = await analyzeStore(fs, dir, {
+        storeId: Buffer.from(identity.store_id, 'hex'),
+        deep: true,
+        checkDigest: true,
+        writerActive: await writerIsActive(fs, dir, options),
+      })
+      return { ok: analysis.problems.length === 0, files: analysis.files }
     })
-    return { ok: analysis.problems.length === 0, files: analysis.files }
   }
 
   private static async openReader(ctx: StoreContext, options: OpenOptions): Promise<EventStore> {
@@ -170,9 +210,13 @@ export class EventStore {
       metrics: metricsFor(ctx, options),
       logStart: null,
       openReport: null,
+      sla: await loadSlaConfig(ctx.fs, ctx.dir),
+      writer: false,
+      monitorOptions: options.monitor ?? {},
     })
     // A reader only loads indexes: an unusable one is ignored and its segment scanned.
     await checkIndexes(store.indexes, analysis)
+    await store.monitorValue.start()
     return store
   }
 
@@ -188,8 +232,14 @@ export class EventStore {
       metrics: metricsFor(ctx, options),
       logStart: writable ? await openActiveSegment(ctx, options, analysis) : null,
       openReport: report,
+      sla: await loadSlaConfig(ctx.fs, ctx.dir),
+      writer: true,
+      monitorOptions: options.monitor ?? {},
     })
-    if (!writable) return store
+    if (!writable) {
+      await store.monitorValue.start()
+      return store
+    }
     if (cleanWindow) store.writes.loadIdempotency(cleanWindow)
     else {
       // Damage found while reading back (the store turns needs_recovery) must not fail the open.
@@ -204,6 +254,7 @@ export class EventStore {
         store.upkeep.scheduleSeal(segment.segmentNumber)
       }
     }
+    await store.monitorValue.start()
     return store
   }
 
@@ -250,20 +301,25 @@ export class EventStore {
    * exactly that many events; with an `idempotency_key` already in the window it returns
    * the original result.
    */
-  async append(input: unknown, options: AppendOptions = {}): Promise<AppendResult> {
-    const [result] = await this.writes.append(input, options)
-    return result!
+  append(input: unknown, options: AppendOptions = {}): Promise<AppendResult> {
+    return withSpan('lighthouse.append', NO_ATTRIBUTES, async () => {
+      const [result] = await this.writes.append(input, options)
+      return result!
+    })
   }
 
   /** appendBatch stores up to BATCH_EVENTS_MAX events atomically: all of them or none. */
   appendBatch(inputs: unknown, options: AppendOptions = {}): Promise<AppendResult[]> {
-    return this.writes.appendBatch(inputs, options)
+    return withSpan('lighthouse.append_batch', NO_ATTRIBUTES, () =>
+      this.writes.appendBatch(inputs, options),
+    )
   }
 
   /**
    * submit validates, numbers and queues events as one atomic entry, and resolves with
    * their results once they are durable. Bad input throws here, synchronously, and takes
-   * no sequence. Expected versions must have been prepared (append does that).
+   * no sequence, as does a refusal (a full append queue, the SLA level, a full disk).
+   * Expected versions must have been prepared (append does that).
    */
   submit(
     inputs: unknown[],
@@ -275,7 +331,7 @@ export class EventStore {
 
   /** query answers one page of a query (see queryRunner.ts for how). */
   query(query: EventQuery = {}): Promise<QueryResult> {
-    return this.reads.query(query)
+    return withSpan('lighthouse.query', NO_ATTRIBUTES, () => this.reads.query(query))
   }
 
   /** getBySequence returns the event with that sequence, or null when there is none. */
@@ -304,15 +360,93 @@ export class EventStore {
   }
 
   inspect(): InspectReport {
-    return this.state.inspect()
+    return this.state.inspect(this.monitorValue.level)
   }
 
-  /** close drains queued appends, finishes sealing, marks a clean shutdown, releases the lock. */
+  /**
+   * monitor is the store watching itself. The methods below are its API for callers;
+   * the telemetry adapter (storeMetricsSource.ts) reads its violation counts and disk.
+   */
+  get monitor(): StoreMonitor {
+    return this.monitorValue
+  }
+
+  /** slaSnapshot is the SLA level, thresholds, latencies, compliance, triggers and violations. */
+  slaSnapshot(): SlaSnapshot {
+    return this.monitorValue.snapshot()
+  }
+
+  /** slaHistory is the last 24 h of latency and throughput, and the recent transitions. */
+  slaHistory(): SlaHistory {
+    return this.monitorValue.history()
+  }
+
+  /**
+   * setSlaThresholds validates a partial change (a ValidationError names the field and the
+   * limit), saves the whole configuration to sla.json durably (a writer only; a reader's
+   * change lasts while it is open) and applies it from the next evaluation.
+   */
+  setSlaThresholds(patch: unknown): Promise<SlaThresholds> {
+    return this.monitorValue.setThresholds(patch)
+  }
+
+  /**
+   * verificationPassed tells the monitor that a verification of every file, started at
+   * `startedAtMs` (the store's clock), found no damage: approval needs one that started
+   * after the store entered RECOVERING.
+   */
+  verificationPassed(startedAtMs: number): void {
+    this.monitorValue.verificationPassed(startedAtMs)
+  }
+
+  /**
+   * approveRecovery is the operator's RECOVERING -> NORMAL. It is refused (validation, with
+   * the reason) outside RECOVERING or before a passing verification; it resolves once the
+   * transition is recorded.
+   */
+  approveRecovery(): Promise<SlaTransition> {
+    return this.monitorValue.approve()
+  }
+
+  /** evaluateSla samples resources and evaluates the SLA level now, as the timer does. */
+  evaluateSla(): Promise<SlaTransition | null> {
+    return this.monitorValue.evaluate()
+  }
+
+  /** health is the detailed report (`/health/detailed`); it does no I/O. */
+  health(): DetailedHealth {
+    return this.monitorValue.health()
+  }
+
+  /** healthSummary is the original system's report (the status of `/health`). */
+  healthSummary(): Health {
+    return this.monitorValue.healthSummary()
+  }
+
+  /** onSlaTransition calls `listener` after each SLA transition; returns its remover. */
+  onSlaTransition(listener: TransitionListener): () => void {
+    return this.monitorValue.onTransition(listener)
+  }
+
+  /** onModeChange calls `listener` when the store mode changes; returns its remover. */
+  onModeChange(listener: ModeListener): () => void {
+    this.state.modeListeners.add(listener)
+    return () => this.state.modeListeners.delete(listener)
+  }
+
+  /**
+   * close records the pending SLA transitions, drains queued appends, finishes sealing,
+   * marks a clean shutdown and releases the lock. A transition made while draining (an
+   * fsync failing) goes to the side log before the lock is released.
+   */
   async close(): Promise<void> {
+    if (this.state.closed) return
+    await this.monitorValue.stop()
     if (this.state.closed) return
     this.state.closed = true
     for (const listener of this.closeListeners) listener()
     await this.writes.close()
+    await this.monitorValue.settled()
     if (this.holdsLock) await releaseLock(this.state.ctx.fs, this.state.ctx.dir)
   }
 

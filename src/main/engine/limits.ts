@@ -120,6 +120,8 @@ export const SLA_ERROR_SLOT_MS = 1000
 export const SLA_SIDE_LOG_BYTES_MAX = 1 * MIB
 /** Most transitions one side-log read returns. */
 export const SLA_SIDE_LOG_READ_MAX = 1000
+/** Problems of the monitor itself (transitions it could not record) kept for the snapshot. */
+export const SLA_PROBLEMS_KEPT_MAX = 10
 /** Share of the descriptor limit in use at which health reports the descriptors as degraded. */
 export const FD_USAGE_WARNING = 0.8
 

@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../../shared/event'
 import type { InspectReport, StoreMode } from '../../shared/report'
+import type { SlaLevel } from '../../shared/sla'
 import type { FileSystem } from './fileSystem'
 import type { ActiveSegment } from './appendLog'
 import type { StoreAnalysis } from './analyzeStore'
@@ -23,6 +24,9 @@ export interface StoreContext {
 /** AppendListener receives each group of newly durable events, in order. */
 export type AppendListener = (events: readonly StoredEvent[]) => void
 
+/** ModeListener hears of each change of the store mode, with the reason. */
+export type ModeListener = (mode: StoreMode, reason: string) => void
+
 /**
  * StoreState is what the parts of one open store share: its mode, its segment list and
  * the listeners of new events. The write path, the read path, sealing and a reader's
@@ -36,6 +40,7 @@ export class StoreState {
   /** The readable segments in sequence order; the last is the active (or newest) one. */
   readonly segments: SegmentInfo[]
   readonly appendListeners = new Set<AppendListener>()
+  readonly modeListeners = new Set<ModeListener>()
 
   constructor(
     readonly ctx: StoreContext,
@@ -51,9 +56,12 @@ export class StoreState {
     return this.segments.at(-1)?.lastSequence ?? 0
   }
 
+  /** setMode changes the mode; listeners hear only of a change, not of the same mode again. */
   setMode(mode: StoreMode, reason: string): void {
+    const changed = mode !== this.mode
     this.mode = mode
     this.reason = reason
+    if (changed) for (const listener of this.modeListeners) listener(mode, reason)
   }
 
   /** notify hands newly stored events to every append listener. */
@@ -117,11 +125,12 @@ export class StoreState {
     })
   }
 
-  inspect(): InspectReport {
+  /** inspect reports the segments and the mode; the SLA level is the monitor's. */
+  inspect(slaLevel: SlaLevel): InspectReport {
     const withEvents = this.segments.filter((s) => s.records > 0)
     const report: InspectReport = {
       mode: this.mode,
-      sla_level: 'NORMAL',
+      sla_level: slaLevel,
       first_sequence: withEvents[0]?.firstSequence ?? null,
       last_sequence: withEvents.at(-1)?.lastSequence ?? null,
       event_count: this.segments.reduce((sum, s) => sum + s.records, 0),

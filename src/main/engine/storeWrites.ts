@@ -1,4 +1,5 @@
-import type { AppendResult, StoredEvent } from '../../shared/event'
+import type { AppendResult, EventInput, StoredEvent } from '../../shared/event'
+import type { WriteBlock } from '../../shared/sla'
 import type { ActiveSegment } from './appendLog'
 import { AppendLog } from './appendLog'
 import type { ExpectedVersions } from './aggregateVersions'
@@ -12,6 +13,7 @@ import type { StoreMetrics } from './metrics/storeMetrics'
 import type { SegmentUpkeep } from './segmentUpkeep'
 import type { StoreReads } from './storeReads'
 import type { StoreState } from './storeState'
+import type { AdmitOptions } from './sla/appendAdmission'
 import { writeCleanMarker } from './cleanMarker'
 import { StoreError, ValidationError } from './errors'
 import {
@@ -21,11 +23,22 @@ import {
   IDEMPOTENCY_REBUILD_EVENTS_MAX,
 } from './limits'
 
-/** AppendOptions are the checks an append can ask for. */
+/** AppendOptions are the checks an append can ask for, and who asks. */
 export interface AppendOptions {
   /** Per aggregate id: the number of events it must have now, or 'no_stream' for none. */
   expected_versions?: ExpectedVersions
+  /**
+   * The caller holds the admin scope: in EMERGENCY and RECOVERING it may still append the
+   * degradation, recovery and emergency event types (see appendAdmission.ts).
+   */
+  admin?: boolean
 }
+
+/**
+ * Admission says why appends of these event types are refused right now, or null (the
+ * SLA monitor's admit). It runs before an entry is queued, so a refusal takes no sequence.
+ */
+export type Admission = (eventTypes: readonly string[], options: AdmitOptions) => WriteBlock | null
 
 /** LogStart is where a writer's append log begins (see storeOpening.ts openActiveSegment). */
 export interface LogStart {
@@ -59,6 +72,7 @@ export class StoreWrites {
     private readonly upkeep: SegmentUpkeep,
     private readonly clock: EventIdClock,
     private readonly metrics: StoreMetrics,
+    private readonly admission: Admission,
     start: LogStart | null,
   ) {
     const { ctx } = state
@@ -99,7 +113,16 @@ export class StoreWrites {
 
   /** submit is EventStore.submit: bad input throws synchronously and takes no sequence. */
   submit(inputs: unknown[], field: string, expected?: ExpectedVersions): Promise<AppendResult[]> {
-    return this.submitAt(inputs, field, expected, this.metrics.startTimer())
+    return this.submitAt(inputs, field, expected, {}, this.metrics.startTimer())
+  }
+
+  /**
+   * appendInternal stores an event the store writes about itself (an SLA transition): the
+   * admission lets its degradation, recovery and emergency types through in EMERGENCY and
+   * RECOVERING, never past a disk block.
+   */
+  appendInternal(input: EventInput): Promise<AppendResult[]> {
+    return this.submitAt([input], 'event', undefined, { internal: true }, this.metrics.startTimer())
   }
 
   private async appendChecked(
@@ -118,7 +141,7 @@ export class StoreWrites {
       this.metrics.appendFailed(error)
       throw error
     }
-    return this.submitAt(checked, field, expected, startedAt)
+    return this.submitAt(checked, field, expected, { admin: options.admin === true }, startedAt)
   }
 
   /** submitAt counts an append refused at once; enqueue counts how a queued one ends. */
@@ -126,10 +149,11 @@ export class StoreWrites {
     inputs: unknown[],
     field: string,
     expected: ExpectedVersions | undefined,
+    admit: AdmitOptions,
     startedAt: number,
   ): Promise<AppendResult[]> {
     try {
-      return this.enqueue(inputs, field, expected, startedAt)
+      return this.enqueue(inputs, field, expected, admit, startedAt)
     } catch (error) {
       this.metrics.appendFailed(error)
       throw error
@@ -139,12 +163,15 @@ export class StoreWrites {
   /**
    * enqueue validates, numbers and queues events as one atomic entry, and resolves with
    * their results once they are durable. Bad input throws here, synchronously, and takes
-   * no sequence. Expected versions must have been prepared (append does that).
+   * no sequence, and neither does a refusal by the admission (SLA level or disk block),
+   * which is checked once the event types are known. Expected versions must have been
+   * prepared (append does that).
    */
   private enqueue(
     inputs: unknown[],
     field: string,
     expected: ExpectedVersions | undefined,
+    admit: AdmitOptions,
     startedAt: number,
   ): Promise<AppendResult[]> {
     const log = this.writableLog()
@@ -188,6 +215,11 @@ export class StoreWrites {
       const detail = `encodes to ${bytes} bytes, over the limit of ${BATCH_BYTES_MAX} (BATCH_BYTES_MAX)`
       throw new ValidationError(field, detail, 'batch_too_large')
     }
+    const block = this.admission(eventTypes, admit)
+    if (block) throw new StoreError(block.code, block.message)
+    // Refused before the keys and versions below are remembered: a retry must find nothing.
+    const full = log.overload(records)
+    if (full) throw full
     const durable = log.submit(records)
     this.versions.submitted(aggregates)
     this.idempotency.remember(keys, results, durable)

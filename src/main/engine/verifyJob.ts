@@ -21,6 +21,7 @@ import type { VerifyTask, WorkerMessage } from './verifyProtocol'
 import type { VerifyWorkerPool } from './verifyWorkerPool'
 import type { StoreMetrics } from './metrics/storeMetrics'
 import { resolveWorkerPath, startWorkerPool } from './verifyWorkerPool'
+import { withSpan } from './telemetry/tracing'
 
 /**
  * A verification job reads every record of a store on worker threads, so the thread that
@@ -133,7 +134,7 @@ class VerificationRun {
   ) {
     this.nowMs = options.nowMs ?? Date.now
     this.startedAtMs = this.nowMs()
-    this.done = this.run()
+    this.done = withSpan('lighthouse.verify', {}, () => this.run())
   }
 
   async cancel(): Promise<void> {

@@ -2,7 +2,9 @@ import { basename } from 'node:path'
 import type { StoreAccess, StoreHandle, StoreSummary } from '../../shared/storeApi'
 import type { VerificationStatus } from '../../shared/verification'
 import type { Problem } from '../../shared/report'
+import type { SlaTransition } from '../../shared/sla'
 import { EventStore } from '../engine/eventStore'
+import type { StoreMonitorOptions } from '../engine/eventStore'
 import { StoreError } from '../engine/errors'
 import type { Follower } from '../engine/follow'
 import { follow } from '../engine/follow'
@@ -26,6 +28,14 @@ export interface StoreOpening {
   create?: boolean
   nodeId?: string
   segmentBytesMax?: number
+  /** The SLA monitor's probes and interval (HostOptions.storeMonitor; tests inject them). */
+  monitor?: StoreMonitorOptions
+}
+
+/** HostedStoreWatch is told of changes the store makes by itself, for the host's pushes. */
+export interface HostedStoreWatch {
+  transition(hosted: HostedStore, transition: SlaTransition): void
+  modeChanged(hosted: HostedStore): void
 }
 
 /**
@@ -44,13 +54,14 @@ export class HostedStore {
   load: LoadGenerator | null = null
   private current: EventStore | null = null
   private follower: Follower | null = null
-  private stopCounting: () => void = () => undefined
+  private stopWatching: (() => void)[] = []
   private closedWhy = 'The store is closed.'
 
   private constructor(
     readonly handle: StoreHandle,
     private readonly opening: StoreOpening,
     private readonly log: HostLog,
+    private readonly watch: HostedStoreWatch,
   ) {
     this.name = basename(opening.path)
   }
@@ -59,8 +70,9 @@ export class HostedStore {
     handle: StoreHandle,
     opening: StoreOpening,
     log: HostLog,
+    watch: HostedStoreWatch,
   ): Promise<HostedStore> {
-    const hosted = new HostedStore(handle, opening, log)
+    const hosted = new HostedStore(handle, opening, log, watch)
     await hosted.start()
     return hosted
   }
@@ -126,12 +138,13 @@ export class HostedStore {
   }
 
   private async start(): Promise<void> {
-    const { path, access, create, nodeId, segmentBytesMax } = this.opening
+    const { path, access, create, nodeId, segmentBytesMax, monitor } = this.opening
     const store = await EventStore.open(path, {
       access: access === 'write' ? 'write' : 'read',
       create: create === true && access === 'write',
       ...(nodeId !== undefined ? { nodeId } : {}),
       ...(segmentBytesMax !== undefined ? { segmentBytesMax } : {}),
+      ...(monitor !== undefined ? { monitor } : {}),
     })
     // A store opened read-only and damaged cannot be followed; it is still browsable.
     if (access === 'follow' && store.mode === 'read_only') {
@@ -140,7 +153,11 @@ export class HostedStore {
         onError: (error) => this.log(`following ${path} stopped`, error),
       })
     }
-    this.stopCounting = store.onAppend((events) => this.appendRate.add(events.length))
+    this.stopWatching = [
+      store.onAppend((events) => this.appendRate.add(events.length)),
+      store.onSlaTransition((transition) => this.watch.transition(this, transition)),
+      store.onModeChange(() => this.watch.modeChanged(this)),
+    ]
     this.current = store
   }
 
@@ -149,7 +166,8 @@ export class HostedStore {
     if (!store) return
     this.current = null
     this.load?.stop()
-    this.stopCounting()
+    for (const stop of this.stopWatching) stop()
+    this.stopWatching = []
     await this.follower?.close()
     this.follower = null
     await store.close()

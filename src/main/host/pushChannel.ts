@@ -8,7 +8,7 @@ import { PUSH_BATCH_EVENTS_MAX, PUSH_INTERVAL_MS, PUSH_QUEUE_EVENTS_MAX } from '
  * time. Nothing here ever waits on the append path: pushing only queues.
  *
  * The queue is bounded in two ways. Pushes that describe a state (a job, a store's
- * summary, its segments, SLA, health) replace a queued push about the same thing, so they
+ * summary, its segments, SLA, health, load) replace a queued push about the same thing, so they
  * never pile up. Live events cannot be replaced: once more than PUSH_QUEUE_EVENTS_MAX are
  * waiting, `onOverflow` tells the owner, which drops the client's subscriptions.
  */
@@ -185,6 +185,7 @@ function stateKey(event: PushEvent): string | null {
     case 'segments':
     case 'sla':
     case 'health':
+    case 'load':
     case 'store':
       return `${event.type}:${event.handle}`
     default:

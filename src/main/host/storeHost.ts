@@ -12,10 +12,11 @@ import type {
   StoreSummary,
 } from '../../shared/storeApi'
 import { StoreError, ValidationError } from '../engine/errors'
+import type { StoreMonitorOptions } from '../engine/eventStore'
 import { STORE_FILE } from '../engine/storeDirectory'
 import { ensureDemoStore } from './demoStore'
 import { HostClient } from './hostClient'
-import { HostedStore } from './hostedStore'
+import { HostedStore, type HostedStoreWatch } from './hostedStore'
 import type { HostLog } from './hostResult'
 import { consoleLog, notFound } from './hostResult'
 import { JobRegistry } from './jobRegistry'
@@ -25,7 +26,7 @@ import { RecentStores } from './recentStores'
 import { RECOVER_WORKER_FILE } from './recoveryRun'
 import { segmentRows } from './segmentRows'
 import type { StoreSla } from './storeSla'
-import { slaUnavailable } from './storeSla'
+import { storeSla } from './storeSla'
 import type { JobContext } from './storeJobs'
 import { startStoreRecovery, startStoreVerification } from './storeJobs'
 import { builtWorkerPath } from './workerPath'
@@ -42,17 +43,22 @@ import { CLIENTS_MAX, STORES_OPEN_MAX, SUMMARY_PUSH_INTERVAL_MS } from './hostLi
  * one store it opens at start (browser mode), and answers BROWSING_METHODS with
  * `not_available`.
  *
- * A store's `store` push goes out when it opens, closes, or its summary changes (mode,
- * counts, append rate), checked every SUMMARY_PUSH_INTERVAL_MS: the engine has no
- * mode-change notification, so a mode change shows within that interval.
+ * A store's `store` push goes out when it opens, closes, changes its SLA level or mode (the
+ * engine tells), and when its summary changes otherwise (counts, append rate), checked
+ * every SUMMARY_PUSH_INTERVAL_MS. Every SLA transition is pushed as `degradation` at once.
+ * While any client is connected, each store's `sla` and `health` go out on the same tick,
+ * and a load generator's `load` status when it changed; these pushes describe a state, so
+ * a slow client's channel keeps only the newest of each.
  */
 export interface HostOptions {
   /** The built verification worker; default: found next to the bundle (out/main). */
   verifyWorkerPath?: string
   /** The built recovery worker (recover-worker.js); default: found like the verification worker. */
   recoverWorkerPath?: string
-  /** Where the five SLA calls go; default: `not_available` (see storeSla.ts). */
+  /** Where the five SLA calls go; default: the store's own monitor (see storeSla.ts). */
   sla?: StoreSla
+  /** The SLA monitor options of every store the host opens (tests inject probes). */
+  storeMonitor?: StoreMonitorOptions
   log?: HostLog
   /** Schedules push flushes (tests inject one); default setTimeout. */
   pushScheduler?: PushScheduler
@@ -79,7 +85,9 @@ export class StoreHost {
   private readonly opening = new Map<string, Promise<HostedStore>>()
   private readonly clients = new Set<HostClient>()
   private readonly pushedSummaries = new Map<StoreHandle, string>()
-  private readonly summaryTimer: NodeJS.Timeout
+  private readonly pushedLoads = new Map<StoreHandle, string>()
+  private readonly pushTimer: NodeJS.Timeout
+  private readonly watch: HostedStoreWatch
   private readonly jobContext: JobContext
   private recent: Promise<RecentStores> | null = null
   private demo: Promise<string> | null = null
@@ -90,7 +98,7 @@ export class StoreHost {
     private readonly browsing: Browsing | null,
   ) {
     this.log = options.log ?? consoleLog
-    this.sla = options.sla ?? slaUnavailable
+    this.sla = options.sla ?? storeSla
     this.jobs = new JobRegistry((job) => this.broadcast({ type: 'job', job }), this.log)
     this.jobContext = {
       jobs: this.jobs,
@@ -99,8 +107,15 @@ export class StoreHost {
       segmentsChanged: (hosted) => this.pushSegments(hosted),
       reopen: (hosted) => this.reopen(hosted),
     }
-    this.summaryTimer = setInterval(() => this.pushChangedSummaries(), SUMMARY_PUSH_INTERVAL_MS)
-    this.summaryTimer.unref()
+    this.watch = {
+      transition: (hosted, transition) => {
+        this.broadcast({ type: 'degradation', handle: hosted.handle, transition })
+        this.pushSummary(hosted)
+      },
+      modeChanged: (hosted) => this.pushSummary(hosted),
+    }
+    this.pushTimer = setInterval(() => this.pushPeriodic(), SUMMARY_PUSH_INTERVAL_MS)
+    this.pushTimer.unref()
   }
 
   /** create makes the desktop host, which browses stores. */
@@ -147,7 +162,7 @@ export class StoreHost {
 
   /** close ends every client, job and load, and closes every store. */
   async close(): Promise<void> {
-    clearInterval(this.summaryTimer)
+    clearInterval(this.pushTimer)
     await Promise.all([...this.clients].map((client) => client.close()))
     await this.jobs.cancelAll()
     await Promise.all([...this.stores.values()].map((hosted) => hosted.close()))
@@ -236,13 +251,16 @@ export class StoreHost {
   async startLoad(handle: StoreHandle, settings: LoadSettings): Promise<LoadStatus> {
     const hosted = this.hosted(handle)
     const status = this.loadOf(hosted).start(settings)
+    this.pushLoad(hosted.handle, status)
     if (this.browsing)
       await (await this.recentStores()).updateSettings(hosted.path, { load: settings })
     return status
   }
 
   stopLoad(handle: StoreHandle): LoadStatus {
-    return this.loadOf(this.hosted(handle)).stop()
+    const status = this.loadOf(this.hosted(handle)).stop()
+    this.pushLoad(handle, status)
+    return status
   }
 
   broadcast(event: PushEvent): void {
@@ -271,7 +289,13 @@ export class StoreHost {
         `The host already has ${STORES_OPEN_MAX} stores open (STORES_OPEN_MAX); close one first.`,
       )
     }
-    const opening = HostedStore.open(randomUUID(), { path: dir, access, isDemo, create }, this.log)
+    const { storeMonitor: monitor } = this.options
+    const opening = HostedStore.open(
+      randomUUID(),
+      { path: dir, access, isDemo, create, ...(monitor !== undefined ? { monitor } : {}) },
+      this.log,
+      this.watch,
+    )
     this.opening.set(dir, opening)
     try {
       const hosted = await opening
@@ -297,24 +321,42 @@ export class StoreHost {
   private async forget(hosted: HostedStore): Promise<void> {
     this.stores.delete(hosted.handle)
     this.pushedSummaries.delete(hosted.handle)
+    this.pushedLoads.delete(hosted.handle)
     await hosted.close()
     this.broadcast({ type: 'store', handle: hosted.handle, summary: null })
   }
 
   private pushSummary(hosted: HostedStore): void {
+    if (!hosted.isOpen) return
     const summary = hosted.summary()
     this.pushedSummaries.set(hosted.handle, summaryKey(summary))
     this.broadcast({ type: 'store', handle: hosted.handle, summary })
   }
 
-  private pushChangedSummaries(): void {
+  /** pushPeriodic is the timer's tick: summaries that changed, then what clients watch live. */
+  private pushPeriodic(): void {
     for (const hosted of this.stores.values()) {
       if (!hosted.isOpen) continue
       const summary = hosted.summary()
-      if (this.pushedSummaries.get(hosted.handle) === summaryKey(summary)) continue
-      this.pushedSummaries.set(hosted.handle, summaryKey(summary))
-      this.broadcast({ type: 'store', handle: hosted.handle, summary })
+      if (this.pushedSummaries.get(hosted.handle) !== summaryKey(summary)) {
+        this.pushedSummaries.set(hosted.handle, summaryKey(summary))
+        this.broadcast({ type: 'store', handle: hosted.handle, summary })
+      }
+      // Nobody to tell: skip building snapshots and health reports.
+      if (this.clients.size === 0) continue
+      const { handle, store } = hosted
+      this.broadcast({ type: 'sla', handle, snapshot: store.slaSnapshot() })
+      this.broadcast({ type: 'health', handle, health: store.health() })
+      if (hosted.load) this.pushLoad(handle, hosted.load.status(), true)
     }
+  }
+
+  /** pushLoad pushes a load generator's status; `onlyChanged` skips one already pushed. */
+  private pushLoad(handle: StoreHandle, status: LoadStatus, onlyChanged = false): void {
+    const key = JSON.stringify(status)
+    if (onlyChanged && this.pushedLoads.get(handle) === key) return
+    this.pushedLoads.set(handle, key)
+    this.broadcast({ type: 'load', handle, status })
   }
 
   private pushSegments(hosted: HostedStore): void {

@@ -10,7 +10,9 @@ import { JOB_PROGRESS_INTERVAL_MS, RECOVERY_REPORTS_LISTED_MAX } from './hostLim
 
 /**
  * The host's two jobs on a store. Verification runs the engine's worker-thread job on
- * the store's directory while the store stays open; recovery needs the writer lock, so it
+ * the store's directory while the store stays open, timed into the store's metrics; one
+ * that passed for every file tells the store's SLA monitor, so an operator may approve
+ * leaving RECOVERING. Recovery needs the writer lock, so it
  * closes the store, runs EventStore.recover on a worker thread, and opens the store again
  * with the same handle and access.
  */
@@ -38,8 +40,10 @@ export function startStoreVerification(
       `must name a segment file of the store (${names.length} files), got ${String(file)}`,
     )
   }
+  const metrics = hosted.store.metrics
   return ctx.jobs.start(hosted.handle, 'verify', async (job) => {
     const run = startVerification(hosted.path, {
+      metrics,
       ...(file !== undefined ? { files: [file] } : {}),
       ...(ctx.verifyWorkerPath !== undefined ? { workerPath: ctx.verifyWorkerPath } : {}),
       progressIntervalMs: JOB_PROGRESS_INTERVAL_MS,
@@ -53,6 +57,10 @@ export function startStoreVerification(
     job.onCancel(() => run.cancel())
     const result = await run.done
     if (noteStatuses(hosted, result)) ctx.segmentsChanged(hosted)
+    // Only a check of every file counts toward leaving RECOVERING (SlaMonitor.approve).
+    if (result.ok && file === undefined && hosted.isOpen) {
+      hosted.store.verificationPassed(Date.parse(result.started_at))
+    }
     return { state: result.cancelled ? 'cancelled' : 'done', patch: { progress: result } }
   })
 }

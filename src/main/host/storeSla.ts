@@ -1,10 +1,9 @@
 import type { StoreApiMethods } from '../../shared/storeApi'
-import { StoreError } from '../engine/errors'
 import type { HostedStore } from './hostedStore'
 
 /**
- * StoreSla is where the host's five SLA calls go: the SLA monitor plugs in here, and only
- * here. Until it does, `slaUnavailable` answers each call with `not_available`.
+ * StoreSla is where the host's five SLA calls go, and the only place they go: each is
+ * answered by the store's own SLA monitor (EventStore.slaSnapshot and the rest).
  * StoreSummary.sla_level does not come through here: it is the engine's inspect() level.
  */
 type SlaMethod = 'slaSnapshot' | 'slaHistory' | 'setSlaThresholds' | 'approveRecovery' | 'health'
@@ -16,18 +15,15 @@ export type StoreSla = {
   ) => Promise<StoreApiMethods[M]['result']>
 }
 
-const unavailable = (): Promise<never> =>
-  Promise.reject(
-    new StoreError(
-      'not_available',
-      'SLA monitoring is not available in this version of the host yet.',
-    ),
-  )
-
-export const slaUnavailable: StoreSla = {
-  slaSnapshot: unavailable,
-  slaHistory: unavailable,
-  setSlaThresholds: unavailable,
-  approveRecovery: unavailable,
-  health: unavailable,
+/** storeSla answers from the hosted store's monitor (the host's default). */
+export const storeSla: StoreSla = {
+  slaSnapshot: async (hosted) => hosted.store.slaSnapshot(),
+  slaHistory: async (hosted) => hosted.store.slaHistory(),
+  setSlaThresholds: (hosted, args) => hosted.store.setSlaThresholds(args.patch),
+  approveRecovery: async (hosted) => {
+    const store = hosted.store
+    await store.approveRecovery()
+    return store.slaSnapshot()
+  },
+  health: async (hosted) => hosted.store.health(),
 }

@@ -70,6 +70,9 @@ async function buildStore(
     nodeId: 'node-1',
     nowMs: steppingClock(),
     segmentBytesMax,
+    // The clock steps 1 ms per reading, so minutes of store time pass while the fixture is
+    // built: a slow batch on a busy machine would make the SLA monitor add its own event.
+    monitor: { evaluateIntervalMs: null },
   })
   await appendPlan(store, plan, event)
   await store.idle()

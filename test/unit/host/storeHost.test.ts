@@ -172,21 +172,6 @@ describe('StoreHost stores', () => {
     }
   })
 
-  it('answers the SLA calls with not_available until the SLA monitor is plugged in, and not_found for a bad handle', async () => {
-    const { host } = makeHost()
-    const { client } = connect(host)
-    const { handle } = value(await client.createStore({ path: join(tempDir(), 's') }))
-    expect(value(await client.summary({ handle })).sla_level).toBe('NORMAL')
-    expect(errorCode(await client.slaSnapshot({ handle }))).toBe('not_available')
-    expect(errorCode(await client.slaHistory({ handle }))).toBe('not_available')
-    expect(errorCode(await client.setSlaThresholds({ handle, patch: { hold_ms: 1 } }))).toBe(
-      'not_available',
-    )
-    expect(errorCode(await client.approveRecovery({ handle }))).toBe('not_available')
-    expect(errorCode(await client.health({ handle }))).toBe('not_available')
-    expect(errorCode(await client.health({ handle: 'nope' }))).toBe('not_found')
-  })
-
   it('a host scoped to one store serves it and refuses every browsing method', async () => {
     const path = await buildStore(20)
     const host = await StoreHost.forStore(path, 'write', hostOptions())

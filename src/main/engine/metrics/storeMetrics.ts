@@ -155,7 +155,9 @@ export class StoreMetrics {
   private readonly throughput: EventThroughput
   private readonly appendCounts: OutcomeCounts = { ok: 0, failed: 0, rejected: 0 }
   private readonly queryCounts: OutcomeCounts = { ok: 0, failed: 0, rejected: 0 }
+  /** The first `eventTypesMax` types by name; events of later types are in otherEvents. */
   private readonly eventsByType = new Map<string, number>()
+  private otherEvents = 0
   private eventsAppended = 0
   /** Timer and clock readings of the latest group commit. */
   private commitAt = 0
@@ -223,11 +225,10 @@ export class StoreMetrics {
     this.eventsAppended += eventTypes.length
     this.throughput.add(eventTypes.length, this.commitAtMs)
     for (const type of eventTypes) {
-      const counted =
-        this.eventsByType.has(type) || this.eventsByType.size < this.eventTypesMax
-          ? type
-          : OTHER_EVENT_TYPES
-      this.eventsByType.set(counted, (this.eventsByType.get(counted) ?? 0) + 1)
+      const known = this.eventsByType.get(type)
+      if (known !== undefined) this.eventsByType.set(type, known + 1)
+      else if (this.eventsByType.size < this.eventTypesMax) this.eventsByType.set(type, 1)
+      else this.otherEvents++
     }
   }
 
@@ -286,6 +287,32 @@ export class StoreMetrics {
     return { ...this.queryCounts }
   }
 
+  /**
+   * meanLatencyUs is the mean of every value the series recorded over the window, in
+   * microseconds, or 0 when they recorded none (health's average latencies).
+   */
+  meanLatencyUs(series: readonly LatencySeries[], window: LatencyWindow): number {
+    let count = 0
+    let sum = 0
+    for (const name of series) {
+      const recorder = this.series.get(name)
+      if (!recorder) continue
+      recorder.fold()
+      const histogram = recorder.windows.histogram(window)
+      count += histogram.count
+      sum += histogram.mean * histogram.count
+    }
+    return count === 0 ? 0 : sum / count
+  }
+
+  /**
+   * eventTypeCounts counts the events appended by type: the first `eventTypesMax` types by
+   * name (in the order first seen), and every later type together in `otherTypes`.
+   */
+  eventTypeCounts(): { byType: Map<string, number>; otherTypes: number } {
+    return { byType: new Map(this.eventsByType), otherTypes: this.otherEvents }
+  }
+
   /** eventsPerSecond is the rate of appended events over the window. */
   eventsPerSecond(window: ThroughputWindow): number {
     return this.throughput.perSecond(window)
@@ -308,8 +335,17 @@ export class StoreMetrics {
       appends: this.appends,
       queries: this.queries,
       events_appended: this.eventsAppended,
-      events_appended_by_type: Object.fromEntries(this.eventsByType),
+      events_appended_by_type: this.eventsByTypeRecord(),
     }
+  }
+
+  /** eventsByTypeRecord names the later types OTHER_EVENT_TYPES (added to a type of that name). */
+  private eventsByTypeRecord(): Record<string, number> {
+    const record = Object.fromEntries(this.eventsByType)
+    if (this.otherEvents > 0) {
+      record[OTHER_EVENT_TYPES] = (record[OTHER_EVENT_TYPES] ?? 0) + this.otherEvents
+    }
+    return record
   }
 
   /** history reads every series' points and the events appended per point. */

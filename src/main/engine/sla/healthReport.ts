@@ -18,7 +18,8 @@ import { percent } from './percent'
  * The status rule: each component is
  * - failed when it cannot do its job: the store is failed or needs recovery, every write is
  *   blocked for lack of disk, or the process has no file descriptor left;
- * - degraded when it works under a warning: the SLA level is not NORMAL, or a measured
+ * - degraded when it works under a warning: the SLA level is not NORMAL or the monitor
+ *   reports a problem of its own (an ignored sla.json, say), or a measured
  *   figure reached its warning threshold (the SLA triggers' warning values; for query
  *   errors the append error-rate warning; for descriptors FD_USAGE_WARNING of the limit);
  * - healthy otherwise, including figures the platform cannot tell and a store opened
@@ -45,6 +46,8 @@ export interface HealthInputs {
   write_block: WriteBlock | null
   thresholds: SlaThresholds
   checked_at_ms: number
+  /** SlaSnapshot.problems: the monitor is not working as configured. */
+  sla_problems?: readonly string[]
 }
 
 type Status = ComponentHealth['status']
@@ -72,7 +75,7 @@ export function buildHealth(inputs: HealthInputs): Health {
 export function buildDetailedHealth(inputs: HealthInputs): DetailedHealth {
   const components = [
     storageHealth(inputs.mode),
-    slaHealth(inputs.level),
+    slaHealth(inputs.level, inputs.sla_problems ?? []),
     appendHealth(inputs),
     queryHealth(inputs),
     diskHealth(inputs),
@@ -114,11 +117,18 @@ function storageHealth(mode: StoreMode): ComponentHealth {
   return { name: 'storage', ...STORAGE[mode] }
 }
 
-function slaHealth(level: SlaLevel): ComponentHealth {
-  if (level === 'NORMAL') return { name: 'sla', status: 'healthy', detail: 'NORMAL' }
-  const detail =
-    level === 'WARNING' ? 'WARNING: alerts only' : `${level}: reads continue, appends are refused`
-  return { name: 'sla', status: 'degraded', detail }
+/** slaHealth is degraded out of NORMAL, and when the monitor reports a problem of its own. */
+function slaHealth(level: SlaLevel, problems: readonly string[]): ComponentHealth {
+  const state =
+    level === 'NORMAL'
+      ? 'NORMAL'
+      : level === 'WARNING'
+        ? 'WARNING: alerts only'
+        : `${level}: reads continue, appends are refused`
+  if (level === 'NORMAL' && problems.length === 0) {
+    return { name: 'sla', status: 'healthy', detail: state }
+  }
+  return { name: 'sla', status: 'degraded', detail: [state, ...problems].join('; ') }
 }
 
 function appendHealth(inputs: HealthInputs): ComponentHealth {

@@ -9,6 +9,7 @@ import {
   type SlaSnapshot,
   type SlaThresholds,
   type SlaTransition,
+  type SlaViolation,
   type TriggerName,
   type WriteBlock,
 } from '../../../shared/sla'
@@ -186,6 +187,11 @@ export class SlaMonitor {
   /** transitions lists the most recent transitions, oldest first. */
   transitions(): SlaTransition[] {
     return this.recent.map((transition) => structuredClone(transition))
+  }
+
+  /** violationCounts counts the violations started per metric since the monitor was made. */
+  violationCounts(): Partial<Record<SlaViolation['metric'], number>> {
+    return this.violations.startedCounts()
   }
 
   thresholds(): SlaThresholds {

@@ -30,6 +30,8 @@ export class ViolationLog {
   /** Oldest first. */
   private readonly stretches: Stretch[] = []
   private readonly openByMetric = new Map<Metric, Stretch>()
+  /** Stretches started per metric since the log was made, dropped ones included. */
+  private readonly started = new Map<Metric, number>()
 
   /** `max` is SLA_VIOLATIONS_MAX except in tests of the bound itself. */
   constructor(private readonly max = SLA_VIOLATIONS_MAX) {
@@ -66,6 +68,7 @@ export class ViolationLog {
     }
     this.stretches.push(stretch)
     this.openByMetric.set(metric, stretch)
+    this.started.set(metric, (this.started.get(metric) ?? 0) + 1)
     if (this.stretches.length > this.max) this.dropOldestEnded()
   }
 
@@ -88,6 +91,14 @@ export class ViolationLog {
   /** list returns copies of the stretches, most recent first. */
   list(): SlaViolation[] {
     return this.stretches.map((stretch) => ({ ...stretch.violation })).reverse()
+  }
+
+  /**
+   * startedCounts counts the stretches each metric started since the log was made; unlike
+   * the kept list it never shrinks, so it can be exported as a counter.
+   */
+  startedCounts(): Partial<Record<Metric, number>> {
+    return Object.fromEntries(this.started)
   }
 
   /** count is how many stretches were kept. */

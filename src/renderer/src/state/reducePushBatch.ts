@@ -43,6 +43,8 @@ function reducePush(state: AppState, push: Exclude<PushEvent, { type: 'events' }
       return { ...state, monitor: monitorWith(monitor, 'sla', push.handle, push.snapshot) }
     case 'health':
       return { ...state, monitor: monitorWith(monitor, 'health', push.handle, push.health) }
+    case 'load':
+      return { ...state, monitor: monitorWith(monitor, 'load', push.handle, push.status) }
     case 'degradation':
       return {
         ...state,
