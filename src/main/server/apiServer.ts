@@ -170,10 +170,8 @@ function healthRoute(store: StoreSource): Route {
     path: '/health',
     scope: null,
     handle({ response }) {
-      const { mode } = store()
-      const status =
-        mode === 'failed' ? 'failed' : mode === 'needs_recovery' ? 'degraded' : 'healthy'
-      sendJson(response, status === 'healthy' ? 200 : 503, { status })
+      const { status } = store().healthSummary()
+      sendJson(response, status === 'failed' ? 503 : 200, { status })
     },
   }
 }

@@ -66,7 +66,7 @@ export class StoreServer {
       // The admin routes' client; its pushes (jobs, summaries) are for UIs, not for it.
       const adminClient = host.connect(() => undefined)
       let connections = (): number => 0
-      const telemetry = new StoreTelemetry(store, hosted.path, () => connections())
+      const telemetry = new StoreTelemetry(store, () => connections())
       const rendererDir =
         options.rendererDir === undefined ? findRendererDir() : options.rendererDir
       const files = rendererDir === null ? null : new StaticFiles(rendererDir)

@@ -27,8 +27,8 @@ export function telemetryRoutes(telemetry: StoreTelemetry): Route[] {
       method: 'GET',
       path: '/health/detailed',
       scope: 'metrics',
-      async handle({ response }) {
-        sendJson(response, 200, await telemetry.detailedHealth())
+      handle({ response }) {
+        sendJson(response, 200, telemetry.detailedHealth())
       },
     },
   ]
