@@ -1,12 +1,15 @@
+import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { AuditLog } from '../server/auditLog'
 import { isScope, SCOPES, type Scope } from '../server/scopes'
 import { addToken, readTokenFile, revokeToken, TOKEN_FILE_NAME } from '../server/tokenFile'
 import { EXIT, UsageError, type CliIo } from './cliIo'
 
 /**
  * tokens DIR add NAME --scope S… | list | revoke NAME [--token-file F]: manages the token
- * file `serve` reads. `add` prints the new token once; the file keeps only its hash.
+ * file `serve` reads. `add` prints the new token once; the file keeps only its hash. Every
+ * change is recorded in the store's admin audit log, by the operating-system user.
  */
 export async function tokensCommand(args: string[], io: CliIo): Promise<number> {
   let parsed
@@ -31,11 +34,19 @@ export async function tokensCommand(args: string[], io: CliIo): Promise<number> 
     )
   }
   const path = parsed.values['token-file'] ?? join(dir, TOKEN_FILE_NAME)
+  const audit = new AuditLog(dir, (line) => io.stderr.write(`tokens: ${line}\n`))
+  const operator = `cli:${userInfo().username}`
   switch (action) {
     case 'add': {
       if (name === undefined) throw new UsageError('`tokens DIR add` needs a NAME')
       const scopes = parseScopes(parsed.values.scope ?? [])
       const token = await addToken(path, name, scopes)
+      await audit.record({
+        token: operator,
+        action: `tokens add ${name}`,
+        status: 0,
+        result: `scopes ${scopes.join(',')} in ${path}`,
+      })
       io.stdout.write(`${token}\n`)
       io.stderr.write(
         `Added "${name}" (${scopes.join(', ')}) to ${path}. The token is shown only now.\n`,
@@ -57,6 +68,12 @@ export async function tokensCommand(args: string[], io: CliIo): Promise<number> 
       if (!(await revokeToken(path, name))) {
         throw new UsageError(`there is no token named "${name}" in ${path}`)
       }
+      await audit.record({
+        token: operator,
+        action: `tokens revoke ${name}`,
+        status: 0,
+        result: path,
+      })
       io.stderr.write(`Revoked "${name}" in ${path}.\n`)
       return EXIT.ok
     }

@@ -3,9 +3,10 @@ import { join } from 'node:path'
 import { nodeFileSystem } from '../engine/nodeFileSystem'
 
 /**
- * AuditLog records every admin action `serve` takes (who, when, what, with what result)
- * as JSON lines in the store directory, each line fsynced before the action is answered,
- * and echoes it to the operator's stderr. Its size is bounded: when the file would pass
+ * AuditLog records every admin action (who, when, what, with what result): those `serve`
+ * takes and token changes made with `tokens`, as JSON lines in the store directory, each
+ * line fsynced before the action is answered, and echoes it to the operator through
+ * `report`. Its size is bounded: when the file would pass
  * AUDIT_LOG_BYTES_MAX it becomes AUDIT_FILE_NAME.1 (replacing the older one) and a new
  * file starts, so at most twice that is kept. Lines are written one at a time, in order.
  */
@@ -21,7 +22,7 @@ export interface AuditRecord {
   token: string
   /** What was asked, e.g. `verify`, `recover`, `approve`. */
   action: string
-  /** The HTTP status answered. */
+  /** The HTTP status answered (`tokens` records 0: it has no HTTP answer). */
   status: number
   /** What came of it: a job id, or the error code and message. */
   result: string
@@ -51,14 +52,12 @@ export class AuditLog {
       status: record.status,
       result: record.result.slice(0, AUDIT_RESULT_CHARS_MAX),
     })}\n`
-    this.report(
-      `serve: admin ${record.action} by "${record.token}": ${record.status} ${record.result}`,
-    )
+    this.report(`admin ${record.action} by "${record.token}": ${record.status} ${record.result}`)
     const written = this.tail.then(() => this.append(line))
     this.tail = written.catch(() => undefined)
     return written.catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error)
-      this.report(`serve: could not write ${this.path} (${reason}); the line was: ${line.trim()}`)
+      this.report(`could not write ${this.path} (${reason}); the line was: ${line.trim()}`)
       throw error
     })
   }

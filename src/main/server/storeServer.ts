@@ -79,7 +79,7 @@ export class StoreServer {
           ...adminRoutes({
             api: adminClient,
             handle: hosted.handle,
-            audit: new AuditLog(hosted.path, report),
+            audit: new AuditLog(hosted.path, (line) => report(`serve: ${line}`)),
           }),
           ...uiRoutes(sessions, files),
         ],
