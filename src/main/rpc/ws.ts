@@ -178,7 +178,7 @@ function pathOf(url: string | undefined): string | null {
 }
 
 /** refuse answers an upgrade request with a plain HTTP error and closes the socket. */
-function refuse(socket: Duplex, status: number, code: ErrorCode, message: string): void {
+export function refuse(socket: Duplex, status: number, code: ErrorCode, message: string): void {
   const body = JSON.stringify({ code, message })
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +

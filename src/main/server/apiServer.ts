@@ -1,11 +1,12 @@
-import { createServer, type Server, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { EventStore } from '../engine/eventStore'
 import { eventRoutes } from './eventRoutes'
 import { httpError, sendError, sendJson } from './httpIo'
 import { OriginPolicy } from './originPolicy'
 import { RateLimiter } from './rateLimiter'
-import { requestPipeline } from './requestPipeline'
+import { admitUpgrade, requestPipeline, type PipelineOptions } from './requestPipeline'
+import type { Identity, Scope } from './scopes'
 import type { Route } from './route'
 import { Sessions } from './sessions'
 import { TokenAuthority } from './tokenAuthority'
@@ -58,7 +59,13 @@ export class ApiServer {
     /** The Host and Origin rules; the WebSocket bridge on this server takes its lists. */
     readonly policy: OriginPolicy,
     private readonly bindHost: string,
+    private readonly pipeline: PipelineOptions,
   ) {}
+
+  /** admitUpgrade checks a WebSocket upgrade like any request (see requestPipeline). */
+  admitUpgrade(request: IncomingMessage, scope: Scope): Identity {
+    return admitUpgrade(this.pipeline, request, scope)
+  }
 
   static async start(options: ApiServerOptions): Promise<ApiServer> {
     const bindHost = options.host ?? '127.0.0.1'
@@ -71,7 +78,7 @@ export class ApiServer {
       allowHosts: options.allowHosts ?? [],
       corsOrigin: options.corsOrigin ?? null,
     })
-    const handler = requestPipeline({
+    const pipeline: PipelineOptions = {
       routes,
       authority: new TokenAuthority(options.tokens),
       sessions,
@@ -83,7 +90,8 @@ export class ApiServer {
       readOnly: options.readOnly ?? false,
       port: () => port,
       ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
-    })
+    }
+    const handler = requestPipeline(pipeline)
     let closing = (): boolean => false
     const server = createServer(
       { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
@@ -98,7 +106,7 @@ export class ApiServer {
         handler(request, response)
       },
     )
-    const api = new ApiServer(server, sessions, policy, bindHost)
+    const api = new ApiServer(server, sessions, policy, bindHost, pipeline)
     closing = () => api.closing
     server.on('connection', (socket: Socket) => {
       api.sockets++

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { OriginPolicy } from './originPolicy'
 import type { RateLimiter } from './rateLimiter'
-import { allows, type Identity } from './scopes'
+import { allows, type Identity, type Scope } from './scopes'
 import type { Sessions } from './sessions'
 import type { TokenAuthority } from './tokenAuthority'
 import { HttpError, httpError, sendError, toHttpError } from './httpIo'
@@ -60,18 +60,8 @@ interface Exchange {
 async function handle(options: PipelineOptions, exchange: Exchange): Promise<void> {
   const { request, response } = exchange
   const { policy } = options
-  const host = request.headers.host
-  if (!policy.hostAllowed(host, options.port())) {
-    throw httpError(
-      403,
-      'forbidden',
-      `Host "${host ?? ''}" is not served here; start serve with --allow-host to add it`,
-    )
-  }
+  checkHostAndOrigin(options, request)
   const origin = request.headers.origin
-  if (!policy.originAllowed(origin, host)) {
-    throw httpError(403, 'forbidden', `Origin "${origin ?? ''}" may not call this server`)
-  }
   if (policy.corsOrigin !== null && origin === policy.corsOrigin) {
     response.setHeader('access-control-allow-origin', origin)
     response.setHeader('vary', 'origin')
@@ -96,9 +86,7 @@ async function handle(options: PipelineOptions, exchange: Exchange): Promise<voi
     return
   }
   const identity = authenticate(options, request)
-  if (!allows(identity, route.scope)) {
-    throw httpError(403, 'forbidden', `The token "${identity.name}" lacks the scope ${route.scope}`)
-  }
+  requireScope(identity, route.scope)
   if (route.writes === true && options.readOnly) {
     throw httpError(
       403,
@@ -106,6 +94,49 @@ async function handle(options: PipelineOptions, exchange: Exchange): Promise<voi
       'This server was started with --read-only; it does not accept writes',
     )
   }
+  takeRate(options, identity)
+  await route.handle({ request, response, url, params, identity })
+}
+
+/**
+ * admitUpgrade applies the same checks to a WebSocket upgrade (GET /stream): Host, Origin,
+ * credentials, scope and rate. It returns who asked, or throws the HttpError to answer.
+ */
+export function admitUpgrade(
+  options: PipelineOptions,
+  request: IncomingMessage,
+  scope: Scope,
+): Identity {
+  checkHostAndOrigin(options, request)
+  const identity = authenticate(options, request)
+  requireScope(identity, scope)
+  takeRate(options, identity)
+  return identity
+}
+
+function checkHostAndOrigin(options: PipelineOptions, request: IncomingMessage): void {
+  const { policy } = options
+  const host = request.headers.host
+  if (!policy.hostAllowed(host, options.port())) {
+    throw httpError(
+      403,
+      'forbidden',
+      `Host "${host ?? ''}" is not served here; start serve with --allow-host to add it`,
+    )
+  }
+  const origin = request.headers.origin
+  if (!policy.originAllowed(origin, host)) {
+    throw httpError(403, 'forbidden', `Origin "${origin ?? ''}" may not call this server`)
+  }
+}
+
+function requireScope(identity: Identity, scope: Scope): void {
+  if (!allows(identity, scope)) {
+    throw httpError(403, 'forbidden', `The token "${identity.name}" lacks the scope ${scope}`)
+  }
+}
+
+function takeRate(options: PipelineOptions, identity: Identity): void {
   const waitSeconds = options.limiter.take(identity.name)
   if (waitSeconds > 0) {
     throw new HttpError(
@@ -117,7 +148,6 @@ async function handle(options: PipelineOptions, exchange: Exchange): Promise<voi
       { 'retry-after': `${waitSeconds}` },
     )
   }
-  await route.handle({ request, response, url, params, identity })
 }
 
 const ANONYMOUS: Identity = { name: 'anonymous', scopes: [] }

@@ -9,6 +9,7 @@ import { AuditLog } from './auditLog'
 import { allows } from './scopes'
 import { findRendererDir, StaticFiles } from './staticFiles'
 import { StoreTelemetry } from './storeTelemetry'
+import { attachStreamSocket, type StreamSocket } from './streamSocket'
 import { telemetryRoutes } from './telemetryRoutes'
 import type { TokenEntry } from './tokenFile'
 import { uiRoutes } from './uiRoutes'
@@ -48,6 +49,7 @@ export class StoreServer {
   private constructor(
     readonly api: ApiServer,
     private readonly bridge: WsBridge,
+    private readonly streams: StreamSocket,
     private readonly adminClient: StoreClient,
     private readonly host: StoreHost,
   ) {}
@@ -98,7 +100,8 @@ export class StoreServer {
         onInternalError: (method, error) =>
           report(`serve: bridge call ${method} failed: ${describe(error)}`),
       })
-      return new StoreServer(api, bridge, adminClient, host)
+      const streams = attachStreamSocket(api, store)
+      return new StoreServer(api, bridge, streams, adminClient, host)
     } catch (error) {
       await host.close()
       throw error
@@ -114,7 +117,7 @@ export class StoreServer {
   }
 
   /**
-   * close (once; later calls wait for the first) ends the bridge's connections, lets HTTP requests in flight finish (every
+   * close (once; later calls wait for the first) ends the bridge's and /stream's connections, lets HTTP requests in flight finish (every
    * acknowledged append is durable), then closes the host and with it the store.
    */
   close(): Promise<void> {
@@ -124,6 +127,7 @@ export class StoreServer {
 
   private async shut(): Promise<void> {
     await this.bridge.close()
+    await this.streams.close()
     await this.api.close()
     await this.adminClient.close()
     await this.host.close()
