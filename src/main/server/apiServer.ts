@@ -19,6 +19,8 @@ export const TOKEN_BURST_DEFAULT = 100_000
 export const HEADERS_TIMEOUT_MS = 10_000
 /** Longest a whole request may take to arrive. */
 export const REQUEST_TIMEOUT_MS = 60_000
+/** How often the server looks for requests past those deadlines (Node's default is 30 s). */
+export const TIMEOUT_CHECK_MS = 1_000
 
 /**
  * StoreSource gives the store a request works on, read per request: the host reopens the
@@ -41,6 +43,8 @@ export interface ApiServerOptions {
   /** More routes (admin, metrics, the UI), checked after the event routes. */
   routes?: (sessions: Sessions) => Route[]
   onInternalError?: (error: unknown) => void
+  /** HEADERS_TIMEOUT_MS unless a test needs a shorter one. */
+  headersTimeoutMs?: number
 }
 
 /**
@@ -94,7 +98,11 @@ export class ApiServer {
     const handler = requestPipeline(pipeline)
     let closing = (): boolean => false
     const server = createServer(
-      { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+      {
+        headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+      },
       (request, response) => {
         // Once closing, a request that slipped in on a kept-alive connection is turned away
         // before it can start an append that would outlive its connection.

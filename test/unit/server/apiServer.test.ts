@@ -1,4 +1,6 @@
+import { once } from 'node:events'
 import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { EventStore } from '../../../src/main/engine/eventStore'
 import { ApiServer, type ApiServerOptions } from '../../../src/main/server/apiServer'
@@ -230,6 +232,23 @@ describe('HTTP API', () => {
       expect((await send(server.port, jsonRequest(TOKENS.admin, 'POST', '/health'))).status).toBe(
         405,
       )
+    })
+
+    it('drops a slow-loris client that never finishes its headers, and keeps serving others', async () => {
+      const { server } = await serve({ headersTimeoutMs: 300 })
+      const socket = connect(server.port, '127.0.0.1')
+      await once(socket, 'connect')
+      socket.write('POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1')
+      const dripping = setInterval(() => socket.write('1'), 50)
+      onTestFinished(() => clearInterval(dripping))
+      const answer = await send(server.port, jsonRequest(TOKENS['events.read'], 'GET', '/events'))
+      expect(answer.status).toBe(200)
+      let received = ''
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString()))
+      await once(socket, 'close')
+      clearInterval(dripping)
+      // Node answers 408 Request Timeout, then closes the connection.
+      expect(received).toMatch(/^HTTP\/1\.1 408/)
     })
 
     it('keeps serving after hostile requests', async () => {
