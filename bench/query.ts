@@ -4,9 +4,12 @@
  * beside the raw floor (reading and inflating every file) from the same run. Not a test:
  * it asserts nothing.
  *
- *   npm run bench:query                 200,000 events
- *   npm run bench:query -- 1000000      N events
- *   npm run bench:query -- --quick      small smoke
+ *   npm run bench:query                          200,000 events
+ *   npm run bench:query -- 1000000               N events
+ *   npm run bench:query -- --quick               small smoke
+ *   npm run bench:query -- --segment-mib 16      segment size (default 4 MiB)
+ *   npm run bench:query -- --dir DIR             build the store in DIR once and keep it, so
+ *                                                several builds can be compared on one store
  */
 import * as fs from 'node:fs'
 import { gunzipSync } from 'node:zlib'
@@ -21,7 +24,12 @@ import { percentile } from './stats'
 const quick = process.argv.includes('--quick')
 const countArg = process.argv.slice(2).find((arg) => /^\d+$/.test(arg))
 const EVENTS = quick ? 5000 : Number(countArg ?? 200_000)
-const SEGMENT_BYTES = quick ? 256 * 1024 : 4 * 1024 * 1024
+const flag = (name: string) => {
+  const at = process.argv.indexOf(name)
+  return at > 0 ? process.argv[at + 1] : undefined
+}
+const SEGMENT_BYTES = quick ? 256 * 1024 : Number(flag('--segment-mib') ?? 4) * 1024 * 1024
+const KEPT_DIR = flag('--dir')
 const GETS = quick ? 200 : 2000
 const gc = (globalThis as { gc?: () => void }).gc
 
@@ -61,11 +69,22 @@ async function indexMemory(dir: string, sealed: number[], events: number): Promi
   )
 }
 
+/** seededSequences picks `count` sequences in 1..events, the same ones every run. */
+function seededSequences(count: number, events: number): number[] {
+  let state = 12345
+  return Array.from({ length: count }, () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0
+    return 1 + (state % events)
+  })
+}
+
 async function main(): Promise<void> {
-  const root = fs.mkdtempSync(join(tmpdir(), 'lhs-bench-query-'))
+  const root = KEPT_DIR ?? fs.mkdtempSync(join(tmpdir(), 'lhs-bench-query-'))
   const dir = join(root, 'store')
   try {
-    const buildMs = await timed(() => buildStore(dir, EVENTS, SEGMENT_BYTES))
+    const buildMs = fs.existsSync(dir)
+      ? 0
+      : await timed(() => buildStore(dir, EVENTS, SEGMENT_BYTES))
     const files = fs.readdirSync(dir)
     const indexBytes = files
       .filter((n) => n.endsWith('.index'))
@@ -92,8 +111,7 @@ async function main(): Promise<void> {
     )
     const bySequence: number[] = []
     const ids: string[] = []
-    for (let i = 0; i < GETS; i++) {
-      const sequence = 1 + Math.floor(Math.random() * EVENTS)
+    for (const sequence of seededSequences(GETS, EVENTS)) {
       let event
       bySequence.push(await timed(async () => (event = await store.getBySequence(sequence))))
       if (event) ids.push((event as { event_id: string }).event_id)
@@ -109,7 +127,10 @@ async function main(): Promise<void> {
         `${name}: p50 ${percentile(samples, 50).toFixed(3)} ms, p99 ${percentile(samples, 99).toFixed(3)} ms`,
       )
     }
-    const lastMs = Date.now()
+    const timeOf = async (sequence: number) => (await store.getBySequence(sequence))!.timestamp
+    const lastMs = Date.parse(await timeOf(store.lastSequence))
+    const middle = Math.floor(EVENTS / 2)
+    const from = await timeOf(middle)
     const queries = {
       'first 1000 by aggregate': { aggregate_ids: ['shadow-7'], limit: 1000 },
       'first 1000 by type': { event_types: ['command_executed'], limit: 1000 },
@@ -119,6 +140,19 @@ async function main(): Promise<void> {
       },
       'first 1000 by time (last minute)': {
         after_timestamp: new Date(lastMs - 60_000).toISOString(),
+        limit: 1000,
+      },
+      'time range (5,000 events mid-store)': {
+        after_timestamp: from,
+        before_timestamp: await timeOf(middle + Math.min(5000, Math.floor(EVENTS / 4))),
+        limit: 1000,
+      },
+      'complex filter over 10,000 events': {
+        after_timestamp: from,
+        before_timestamp: await timeOf(middle + Math.min(10_000, Math.floor(EVENTS / 4)) + 1),
+        event_types: ['command_executed', 'command_received'],
+        source_agents: ['agent-1', 'agent-2', 'agent-3', 'agent-4'],
+        data_contains: { status: 'ok' },
         limit: 1000,
       },
     }
@@ -137,7 +171,7 @@ async function main(): Promise<void> {
     console.log(`postings cache: ${store.indexes.cachedBytes} B (bound INDEX_CACHE_BYTES_MAX)`)
     await store.close()
   } finally {
-    fs.rmSync(root, { recursive: true, force: true })
+    if (!KEPT_DIR) fs.rmSync(root, { recursive: true, force: true })
   }
 }
 

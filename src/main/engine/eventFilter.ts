@@ -7,6 +7,12 @@ import { ID_FIELD_CHARS_MAX, NESTING_DEPTH_MAX } from './limits'
 /** A checked filter: the predicate, and the bounds a reader uses to skip whole segments. */
 export interface CompiledFilter {
   matches: (event: StoredEvent) => boolean
+  /**
+   * mayMatch is a cheap test of an encoded payload before it is decoded: false when, for
+   * some exact field, none of the wanted values appears in the bytes at all, so the event
+   * cannot match. Strings are UTF-8 in MessagePack, so a matching event always passes.
+   */
+  mayMatch: (payload: Buffer) => boolean
   /** Inclusive sequence range that can match. */
   fromSequence: number
   toSequence: number
@@ -38,6 +44,11 @@ const LIST_FIELDS: [keyof EventFilter, ExactField][] = [
 
 /** Most values one list filter may name. */
 export const FILTER_VALUES_MAX = 1000
+/**
+ * Most values of one exact field searched for in encoded payloads before decoding: beyond
+ * this the searches cost more than the decode they could save.
+ */
+const PAYLOAD_SEARCH_VALUES_MAX = 8
 
 /** compileFilter validates a filter (errors name the field and the limit) and compiles it. */
 export function compileFilter(filter: EventFilter): CompiledFilter {
@@ -72,8 +83,13 @@ export function compileFilter(filter: EventFilter): CompiledFilter {
   const metadata = containsFilter(filter.metadata_contains, 'metadata_contains')
   if (data) tests.push((e) => containsSubset(e.data, data))
   if (metadata) tests.push((e) => containsSubset(e.metadata, metadata))
+  const searched = exact
+    .filter(({ values }) => values.size <= PAYLOAD_SEARCH_VALUES_MAX)
+    .map(({ values }) => [...values].map((value) => Buffer.from(value, 'utf8')))
   return {
     matches: (event) => tests.every((test) => test(event)),
+    mayMatch: (payload) =>
+      searched.every((values) => values.some((value) => payload.includes(value))),
     fromSequence: after + 1,
     toSequence: before - 1,
     afterMs,

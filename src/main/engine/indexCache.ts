@@ -1,4 +1,3 @@
-import { inflate } from './inflate'
 import type { StoredEvent } from '../../shared/event'
 import type { FileSystem } from './fileSystem'
 import { readRange } from './fileSystem'
@@ -19,35 +18,38 @@ import type { SegmentIndexReader, SegmentMatches, SegmentPlan } from './indexPla
 import type { MatchRun } from './matchRuns'
 import { runSize, sliceRange } from './matchRuns'
 import { candidateSequences, memberOf, membersToRead, READ_WHOLE } from './indexPlanner'
-import type { RecordAt } from './recordIterator'
-import { walkRecords } from './recordIterator'
 import type { SegmentInfo } from './segmentReader'
-import { bufferSource } from './byteSource'
-import { SEGMENT_HEADER_BYTES } from './segmentHeader'
-import { manifestName, sealedName } from './segmentNames'
+import { manifestName } from './segmentNames'
+import { SealedMembers } from './sealedMembers'
 import { decodeEvent } from './eventCodec'
 import { crc32c } from './crc32c'
-import { CorruptionError } from './errors'
-import { INDEX_CACHE_BYTES_MAX, MEMBER_READS_PARALLEL_MAX } from './limits'
+import { INDEX_CACHE_BYTES_MAX, MEMBER_CACHE_BYTES_MAX } from './limits'
 
 /**
  * SegmentIndexes holds, per sealed segment, only the summary of its index (identity,
  * member table, where each field's postings lie): a few bytes per gzip member, nothing per
  * event. Postings are read from the index file when a query needs them and kept in a cache
- * bounded by INDEX_CACHE_BYTES_MAX. An index is used only while its identity matches the
- * segment exactly; a missing, stale or damaged one is ignored and the segment is scanned.
+ * bounded by INDEX_CACHE_BYTES_MAX; members read through the index are inflated once and
+ * kept within MEMBER_CACHE_BYTES_MAX (see SealedMembers). An index is used only while its
+ * identity matches the segment exactly; a missing, stale or damaged one is ignored and the
+ * segment is scanned. Loading or forgetting a segment's index (it was sealed, resealed or
+ * removed) drops its cached postings and members too.
  */
 export class SegmentIndexes implements SegmentIndexReader {
   /** A summary, or why the segment's index is not usable. */
   private readonly summaries = new Map<number, IndexSummary | string>()
   private readonly sections: SectionCache
+  /** Gzip members read through the indexes, with the cache of inflated ones. */
+  readonly members: SealedMembers
 
   constructor(
     private readonly fs: FileSystem,
     private readonly dir: string,
     cacheBytesMax = INDEX_CACHE_BYTES_MAX,
+    memberCacheBytesMax = MEMBER_CACHE_BYTES_MAX,
   ) {
     this.sections = new SectionCache(cacheBytesMax)
+    this.members = new SealedMembers(fs, dir, memberCacheBytesMax)
   }
 
   /**
@@ -56,6 +58,7 @@ export class SegmentIndexes implements SegmentIndexReader {
    */
   async load(segmentNumber: number, manifest?: SegmentManifest | null): Promise<string | null> {
     this.sections.forget(segmentNumber)
+    this.members.cache.forget(segmentNumber)
     const reason = await this.read(segmentNumber, manifest ?? (await this.manifest(segmentNumber)))
     if (typeof reason !== 'string') {
       this.summaries.set(segmentNumber, reason)
@@ -69,6 +72,7 @@ export class SegmentIndexes implements SegmentIndexReader {
   forget(segmentNumber: number): void {
     this.summaries.delete(segmentNumber)
     this.sections.forget(segmentNumber)
+    this.members.cache.forget(segmentNumber)
   }
 
   /** status says whether a segment's index is in use, or why not (tests and tools). */
@@ -114,8 +118,15 @@ export class SegmentIndexes implements SegmentIndexReader {
       used,
       membersRead: members.length,
       membersTotal,
-      read: async (onRecord) => {
-        for (const member of members) await this.walkMember(summary, member, onRecord)
+      read: (onRecord) => {
+        // A record that is no candidate fails an exact clause: it is not even decoded.
+        let next = 0
+        return this.members.walk(summary, members, (record) => {
+          if (!candidates) return onRecord(record)
+          const sequence = record.header.sequence
+          while (next < candidates.length && candidates[next]! < sequence) next++
+          if (candidates[next] === sequence) return onRecord(record)
+        })
       },
     }
   }
@@ -171,9 +182,7 @@ export class SegmentIndexes implements SegmentIndexReader {
       if (inside) runs.push(run)
       else straddling.push(i)
     }
-    const read: SegmentPlan['read'] = async (onRecord) => {
-      for (const member of straddling) await this.walkMember(summary, member, onRecord)
-    }
+    const read: SegmentPlan['read'] = (onRecord) => this.members.walk(summary, straddling, onRecord)
     if (straddling.length > 0) used.push('segment index: gzip members')
     const none = runs.length === 0 && straddling.length === 0
     return {
@@ -190,21 +199,13 @@ export class SegmentIndexes implements SegmentIndexReader {
   ): Promise<Map<number, StoredEvent> | null> {
     const summary = await this.usable(segment)
     if (!summary) return null
-    const wanted = new Set(sequences)
     const found = new Map<number, StoredEvent>()
-    const members = [...new Set(sequences.map((sequence) => memberOf(summary, sequence)))]
-    // Several members at once, so their inflating overlaps on the thread pool.
-    for (let i = 0; i < members.length; i += MEMBER_READS_PARALLEL_MAX) {
-      const batch = members.slice(i, i + MEMBER_READS_PARALLEL_MAX)
-      await Promise.all(
-        batch.map((member) =>
-          this.walkMember(summary, member, (record) => {
-            const at = record.header.sequence
-            if (wanted.has(at)) found.set(at, decodeEvent(record.payload))
-          }),
-        ),
-      )
-    }
+    await this.members.pick(
+      summary,
+      sequences,
+      (sequence) => memberOf(summary, sequence),
+      (record) => found.set(record.header.sequence, decodeEvent(record.payload)),
+    )
     return found
   }
 
@@ -219,11 +220,12 @@ export class SegmentIndexes implements SegmentIndexReader {
     const summary = await this.usable(segment)
     if (!summary) return undefined
     let found: StoredEvent | null = null
-    await this.walkMember(summary, memberOf(summary, sequence), (record) => {
-      if (record.header.sequence !== sequence) return false
-      found = decodeEvent(record.payload)
-      return true
-    })
+    await this.members.pick(
+      summary,
+      [sequence],
+      (at) => memberOf(summary, at),
+      (record) => (found = decodeEvent(record.payload)),
+    )
     return found
   }
 
@@ -286,46 +288,6 @@ export class SegmentIndexes implements SegmentIndexReader {
     }
     this.sections.set(summary.segmentNumber, field, bytes)
     return bytes
-  }
-
-  /** walkMember inflates one gzip member and calls `onRecord` for each of its records. */
-  private async walkMember(
-    summary: IndexSummary,
-    member: number,
-    onRecord: (record: RecordAt) => boolean | void,
-  ): Promise<void> {
-    const at = member * MEMBER_STRIDE
-    const rawStart = summary.members[at + 1]!
-    const gzStart = summary.members[at + 2]!
-    const rawEnd = summary.members[at + MEMBER_STRIDE + 1] ?? summary.rawBytes
-    const gzEnd = summary.members[at + MEMBER_STRIDE + 2] ?? summary.gzBytes
-    const name = sealedName(summary.segmentNumber)
-    const handle = await this.fs.open(`${this.dir}/${name}`, 'read')
-    let gz: Buffer
-    try {
-      gz = await readRange(handle, gzStart, gzEnd - gzStart)
-    } finally {
-      await handle.close()
-    }
-    let raw: Buffer
-    try {
-      raw = await inflate(gz)
-    } catch (error) {
-      const reason = `gzip member ${member} (at gzip offset ${gzStart}) is unreadable: ${(error as Error).message}`
-      throw new CorruptionError(name, rawStart, reason)
-    }
-    if (raw.length !== rawEnd - rawStart) {
-      const reason = `gzip member ${member} inflates to ${raw.length} bytes, the index says ${rawEnd - rawStart}`
-      throw new CorruptionError(name, rawStart, reason)
-    }
-    const start = member === 0 ? SEGMENT_HEADER_BYTES : 0
-    const end = await walkRecords(bufferSource(raw), start, false, (record) =>
-      onRecord({ ...record, offset: record.offset + rawStart, end: record.end + rawStart }),
-    )
-    if (end.kind === 'bad') throw new CorruptionError(name, rawStart + end.offset, end.reason)
-    if (end.kind === 'incomplete') {
-      throw new CorruptionError(name, rawStart + end.offset, 'gzip member ends inside a record')
-    }
   }
 }
 

@@ -62,7 +62,8 @@ export const READ_WHOLE: SegmentPlan = { skip: null, used: [] }
 export function candidateSequences(clauses: readonly (readonly number[][])[]): number[] {
   let result: number[] | null = null
   for (const lists of clauses) {
-    const union = [...new Set(lists.flat())].sort((a, b) => a - b)
+    // One posting list is ascending and distinct already; only several need merging.
+    const union = lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort((a, b) => a - b)
     result = result === null ? union : intersectSorted(result, union)
     if (result.length === 0) break
   }

@@ -136,3 +136,12 @@ export const THROUGHPUT_SLOT_MS = 1000
  * ones seen); events of any further type are counted in one series without the label.
  */
 export const METRICS_EVENT_TYPES_MAX = 100
+
+// Read path
+/**
+ * Inflated gzip members of sealed segments kept in memory between reads (1024 members of
+ * 64 KiB), so a get or a query page that needs a member read a moment ago skips the file
+ * read and the inflate. A page of 1000 sparse matches (one per member) fits, so asking for
+ * it again does not evict itself.
+ */
+export const MEMBER_CACHE_BYTES_MAX = 64 * MIB

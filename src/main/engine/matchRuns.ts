@@ -79,7 +79,7 @@ function isRange(run: MatchRun): run is { first: number; last: number } {
 }
 
 /** firstAtLeast is the index of the first element >= value (binary search). */
-function firstAtLeast(sequences: readonly number[], value: number): number {
+export function firstAtLeast(sequences: readonly number[], value: number): number {
   let low = 0
   let high = sequences.length
   while (low < high) {

@@ -67,6 +67,7 @@ export async function runQuery(
     const sequence = record.header.sequence
     if (sequence < filter.fromSequence || sequence > filter.toSequence) return
     plan.events_scanned++
+    if (!filter.mayMatch(record.payload)) return
     const event = decodeEvent(record.payload)
     if (!filter.matches(event)) return
     total++
@@ -313,6 +314,8 @@ function isSegment(source: StoredEvent | SegmentInfo): source is SegmentInfo {
  */
 class BestMatches {
   private items: Match[] = []
+  /** The last kept match once `capacity` are kept: nothing after it can be among the first. */
+  private worst: Position | null = null
 
   constructor(
     private readonly capacity: number,
@@ -320,7 +323,8 @@ class BestMatches {
   ) {}
 
   offer(position: Position, source: StoredEvent | SegmentInfo): void {
-    this.items.push({ ...position, source })
+    if (this.worst && this.order(position, this.worst) > 0) return
+    this.items.push({ sequence: position.sequence, timeMs: position.timeMs, source })
     if (this.items.length >= this.capacity * 2) this.trim()
   }
 
@@ -332,6 +336,7 @@ class BestMatches {
   private trim(): void {
     this.items.sort(this.order)
     this.items.length = Math.min(this.items.length, this.capacity)
+    if (this.items.length === this.capacity) this.worst = this.items.at(-1)!
   }
 }
 

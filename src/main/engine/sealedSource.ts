@@ -1,5 +1,3 @@
-import { promisify } from 'node:util'
-import * as zlib from 'node:zlib'
 import type { FileHandle, FileSystem } from './fileSystem'
 import { isCode, readRange } from './fileSystem'
 import type { ByteSource } from './byteSource'
@@ -7,11 +5,8 @@ import { bufferSource } from './byteSource'
 import { decodeManifest } from './manifest'
 import { manifestName, sealedName } from './segmentNames'
 import { CorruptionError } from './errors'
-import { READ_CHUNK_BYTES, SEALED_READ_AHEAD_BYTES } from './limits'
-
-const gunzip = promisify(zlib.gunzip)
-/** zlib's smallest output chunk. */
-const MIN_CHUNK_BYTES = 64
+import { inflate } from './inflate'
+import { SEALED_READ_AHEAD_BYTES } from './limits'
 
 /**
  * A sealed segment is a series of independent gzip members, and its manifest says where
@@ -59,8 +54,7 @@ async function readIfPresent(fs: FileSystem, path: string): Promise<Buffer | nul
 export async function inflateWhole(fs: FileSystem, dir: string, name: string): Promise<ByteSource> {
   const gz = await fs.readFile(`${dir}/${name}`)
   try {
-    // Large output chunks: each chunk is a trip to the thread pool (see inflate below).
-    return bufferSource(await gunzip(gz, { chunkSize: READ_CHUNK_BYTES }))
+    return bufferSource(await inflate(gz))
   } catch (error) {
     throw new CorruptionError(name, 0, `gzip data is unreadable: ${(error as Error).message}`)
   }
@@ -182,15 +176,6 @@ class MemberSource implements SealedSource {
       this.reading.delete(reading)
     }
   }
-}
-
-/**
- * inflate gunzips `gz`, expecting `rawBytes` out: in one output chunk of that size, so one
- * trip to the thread pool rather than one per 16 KiB (the default), each of which costs the
- * main thread a callback.
- */
-function inflate(gz: Buffer, rawBytes: number): Promise<Buffer> {
-  return gunzip(gz, { chunkSize: Math.max(MIN_CHUNK_BYTES, rawBytes) })
 }
 
 /** joined is the parts as one buffer: a view when they lie back to back in one allocation. */
