@@ -26,6 +26,8 @@ const mainEntryFiles: Record<string, string> = {
   'verify-worker': 'src/main/engine/verifyWorker.ts',
   // The host runs EventStore.recover on a worker thread (src/main/host/recoveryRun.ts).
   'recover-worker': 'src/main/host/recoverWorker.ts',
+  // ... and rebuilds sealed segments' indexes on another (src/main/host/indexRebuildRun.ts).
+  'index-worker': 'src/main/host/indexWorker.ts',
 }
 
 function existingEntries(entries: Record<string, string>): Record<string, string> {

@@ -41,6 +41,7 @@ const api = {
   cancelJob: (args) => call('cancelJob', args),
   getJob: (args) => call('getJob', args),
   runRecovery: (args) => call('runRecovery', args),
+  rebuildIndexes: (args) => call('rebuildIndexes', args),
   listRecoveryReports: (args) => call('listRecoveryReports', args),
   getRecoveryReport: (args) => call('getRecoveryReport', args),
   slaSnapshot: (args) => call('slaSnapshot', args),
@@ -51,6 +52,9 @@ const api = {
   append: (args) => call('append', args),
   startLoad: (args) => call('startLoad', args),
   stopLoad: (args) => call('stopLoad', args),
+  startServer: (args) => call('startServer', args),
+  stopServer: (args) => call('stopServer', args),
+  serverStatus: (args) => call('serverStatus', args),
 } satisfies LighthouseBridge['api']
 
 let pushListeners = 0

@@ -75,6 +75,14 @@ export interface SegmentInfo {
 export type JobKind = 'verify' | 'recover' | 'rebuild_indexes'
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled'
 
+/** IndexRebuildProgress counts the sealed segments a rebuild_indexes job has been through. */
+export interface IndexRebuildProgress {
+  segments_total: number
+  segments_done: number
+  /** Segments whose index was not rebuilt, and why (the sealed file differs from its manifest). */
+  skipped: { name: string; reason: string }[]
+}
+
 export interface JobInfo {
   job_id: string
   handle: StoreHandle
@@ -86,6 +94,8 @@ export interface JobInfo {
   progress: VerificationProgress | null
   /** The recovery report (recover jobs) once done. */
   report: RecoveryReport | null
+  /** Index rebuild progress (rebuild_indexes jobs), updated while it runs. */
+  index_rebuild?: IndexRebuildProgress
   error: ErrorBody | null
 }
 
@@ -129,6 +139,17 @@ export interface LoadStatus {
   started_at: string | null
 }
 
+/** ServerStatus says whether the app serves a store over HTTP, and where. */
+export interface ServerStatus {
+  running: boolean
+  url: string | null
+  /** The single-use login URL for the browser UI; null once used or when not running. */
+  login_url: string | null
+  /** A fresh admin token, shown in the app only; null when not running. */
+  token: string | null
+  read_only: boolean
+}
+
 /**
  * StoreApiMethods maps each method to its argument and result. It is the single source
  * of the contract: StoreApi, the allow-list and the preload are derived from it.
@@ -158,6 +179,8 @@ export interface StoreApiMethods {
   cancelJob: { args: { job_id: string }; result: JobInfo }
   getJob: { args: { job_id: string }; result: JobInfo }
   runRecovery: { args: { handle: StoreHandle }; result: JobInfo }
+  /** Rebuilds every sealed segment's index from its log (a writer only). */
+  rebuildIndexes: { args: { handle: StoreHandle }; result: JobInfo }
   listRecoveryReports: { args: { handle: StoreHandle }; result: RecoveryReportEntry[] }
   getRecoveryReport: { args: { handle: StoreHandle; id: string }; result: RecoveryReport }
   slaSnapshot: { args: { handle: StoreHandle }; result: SlaSnapshot }
@@ -171,6 +194,10 @@ export interface StoreApiMethods {
   append: { args: { handle: StoreHandle; events: EventInput[] }; result: AppendResult[] }
   startLoad: { args: { handle: StoreHandle; settings: LoadSettings }; result: LoadStatus }
   stopLoad: { args: { handle: StoreHandle }; result: LoadStatus }
+  /** Serves the open store over HTTP on 127.0.0.1 (desktop host only). */
+  startServer: { args: { handle: StoreHandle; port?: number }; result: ServerStatus }
+  stopServer: { args: { handle: StoreHandle }; result: ServerStatus }
+  serverStatus: { args: { handle: StoreHandle }; result: ServerStatus }
 }
 
 export type StoreApiMethod = keyof StoreApiMethods
@@ -201,6 +228,7 @@ export const STORE_API_METHODS = [
   'cancelJob',
   'getJob',
   'runRecovery',
+  'rebuildIndexes',
   'listRecoveryReports',
   'getRecoveryReport',
   'slaSnapshot',
@@ -211,6 +239,9 @@ export const STORE_API_METHODS = [
   'append',
   'startLoad',
   'stopLoad',
+  'startServer',
+  'stopServer',
+  'serverStatus',
 ] as const satisfies readonly StoreApiMethod[]
 
 // Fails to compile when a method is missing from the allow-list.
@@ -224,6 +255,10 @@ export const BROWSING_METHODS = [
   'createStore',
   'openDemo',
   'closeStore',
+  // A served UI must not start more servers.
+  'startServer',
+  'stopServer',
+  'serverStatus',
 ] as const satisfies readonly StoreApiMethod[]
 
 /** LOAD_RATE_MAX bounds the load generator (events per second). */

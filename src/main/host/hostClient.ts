@@ -1,5 +1,12 @@
 import type { PushEvent } from '../../shared/push'
-import type { StoreApi, StoreApiMethod, StoreApiMethods, Result } from '../../shared/storeApi'
+import type {
+  JobInfo,
+  StoreApi,
+  StoreApiMethod,
+  StoreApiMethods,
+  StoreHandle,
+  Result,
+} from '../../shared/storeApi'
 import { BROWSING_METHODS } from '../../shared/storeApi'
 import { StoreError, ValidationError } from '../engine/errors'
 import { ClientSubscriptions } from './clientSubscriptions'
@@ -23,6 +30,10 @@ type Answer<M extends StoreApiMethod> = Promise<Result<StoreApiMethods[M]['resul
  * host, plus the client's own push channel and subscriptions. Every method resolves to a
  * Result and never rejects (see hostResult.ts). `close()` ends its subscriptions and
  * stops its pushes; the host's stores and jobs are shared and stay.
+ *
+ * A client with a `scope` (browser mode, or the bridge of a store the app serves) sees
+ * that one store as if the host had no other: BROWSING_METHODS answer `not_available`,
+ * other handles and their jobs `not_found`, and only the store's pushes reach it.
  */
 export class HostClient implements StoreApi {
   private readonly channel: PushChannel
@@ -34,6 +45,7 @@ export class HostClient implements StoreApi {
     sink: PushSink,
     scheduler: PushScheduler | undefined,
     private readonly onClose: () => void,
+    private readonly scope: StoreHandle | null,
   ) {
     this.channel = new PushChannel({
       sink,
@@ -46,6 +58,7 @@ export class HostClient implements StoreApi {
 
   /** push queues a host-wide push for this client. */
   push(event: PushEvent): void {
+    if (this.scope !== null && pushedHandle(event) !== this.scope) return
     this.channel.push(event)
   }
 
@@ -78,7 +91,11 @@ export class HostClient implements StoreApi {
   }
 
   listOpen(): Answer<'listOpen'> {
-    return this.call('listOpen', NO_ARGS, () => this.host.listOpen())
+    return this.call('listOpen', NO_ARGS, () =>
+      this.host
+        .listOpen()
+        .filter((summary) => this.scope === null || summary.handle === this.scope),
+    )
   }
 
   summary(args: Args<'summary'>): Answer<'summary'> {
@@ -137,15 +154,22 @@ export class HostClient implements StoreApi {
   }
 
   cancelJob(args: Args<'cancelJob'>): Answer<'cancelJob'> {
-    return this.call('cancelJob', args, () => this.host.jobs.cancel(args.job_id))
+    return this.call('cancelJob', args, () => {
+      this.jobInScope(args.job_id)
+      return this.host.jobs.cancel(args.job_id)
+    })
   }
 
   getJob(args: Args<'getJob'>): Answer<'getJob'> {
-    return this.call('getJob', args, () => this.host.jobs.get(args.job_id))
+    return this.call('getJob', args, () => this.jobInScope(args.job_id))
   }
 
   runRecovery(args: Args<'runRecovery'>): Answer<'runRecovery'> {
     return this.call('runRecovery', args, () => this.host.runRecovery(args.handle))
+  }
+
+  rebuildIndexes(args: Args<'rebuildIndexes'>): Answer<'rebuildIndexes'> {
+    return this.call('rebuildIndexes', args, () => this.host.rebuildIndexes(args.handle))
   }
 
   listRecoveryReports(args: Args<'listRecoveryReports'>): Answer<'listRecoveryReports'> {
@@ -205,9 +229,33 @@ export class HostClient implements StoreApi {
     return this.call('stopLoad', args, () => this.host.stopLoad(args.handle))
   }
 
+  startServer(args: Args<'startServer'>): Answer<'startServer'> {
+    return this.call('startServer', args, () =>
+      this.host.servers.start(this.host.hosted(args.handle), args.port),
+    )
+  }
+
+  stopServer(args: Args<'stopServer'>): Answer<'stopServer'> {
+    return this.call('stopServer', args, () => this.host.servers.stop(args.handle))
+  }
+
+  serverStatus(args: Args<'serverStatus'>): Answer<'serverStatus'> {
+    return this.call('serverStatus', args, () =>
+      this.host.servers.status(this.host.hosted(args.handle)),
+    )
+  }
+
+  /** jobInScope is a job this client may see; another store's job is `not_found`. */
+  private jobInScope(jobId: string): JobInfo {
+    const job = this.host.jobs.get(jobId)
+    if (this.scope !== null && job.handle !== this.scope) throw notFound(`job ${jobId}`)
+    return job
+  }
+
   /**
-   * call runs one method: refused in a scoped host when it browses, refused when a method
-   * that takes arguments got no object, then run with its outcome turned into a Result.
+   * call runs one method: refused in a scoped client when it browses or names another
+   * store, refused when a method that takes arguments got no object, then run with its
+   * outcome turned into a Result.
    */
   private call<M extends StoreApiMethod>(
     method: M,
@@ -215,7 +263,7 @@ export class HostClient implements StoreApi {
     run: () => Promise<StoreApiMethods[M]['result']> | StoreApiMethods[M]['result'],
   ): Answer<M> {
     return attempt(method, this.host.log, () => {
-      if (this.host.scoped && (BROWSING_METHODS as readonly string[]).includes(method)) {
+      if (this.scope !== null && (BROWSING_METHODS as readonly string[]).includes(method)) {
         throw new StoreError(
           'not_available',
           `${method} is not available here: this host serves one store only.`,
@@ -224,7 +272,30 @@ export class HostClient implements StoreApi {
       if (args !== NO_ARGS && (typeof args !== 'object' || args === null || Array.isArray(args))) {
         throw new ValidationError('args', `of ${method} must be an object`)
       }
+      // The same answer as a handle the host never had: a scoped client learns nothing more.
+      if (
+        this.scope !== null &&
+        args !== NO_ARGS &&
+        'handle' in args &&
+        args.handle !== this.scope
+      ) {
+        throw notFound('open store with this handle')
+      }
       return run()
     })
+  }
+}
+
+/** pushedHandle is the store a push is about; null for the client's own pushes and menus. */
+function pushedHandle(event: PushEvent): StoreHandle | null {
+  switch (event.type) {
+    case 'job':
+      return event.job.handle
+    case 'events':
+    case 'subscription_ended':
+    case 'menu':
+      return null
+    default:
+      return event.handle
   }
 }

@@ -6,18 +6,21 @@ import { errorBodyOf, notFound } from './hostResult'
 import { JOB_HISTORY_MAX } from './hostLimits'
 
 /**
- * JobRegistry runs the host's long jobs (verification, recovery) and remembers the last
+ * JobRegistry runs the host's long jobs (verification, recovery, index rebuilds) and remembers the last
  * JOB_HISTORY_MAX of them for getJob. One job at a time touches a store's files: a
  * verification and a recovery of the same store would each see the other's half-done
  * work, so any running job on a store refuses another with `job_running`.
  * Every change of a job is published (pushed as `job`); progress is throttled by the job.
  */
 
+/** JobPatch is what a job's body may change of its info. */
+export type JobPatch = Partial<Pick<JobInfo, 'progress' | 'report' | 'index_rebuild'>>
+
 /** JobControl is what a running job's body uses to report and to be cancelled. */
 export interface JobControl {
   readonly info: JobInfo
   /** Merges `patch` into the job's info and publishes it. */
-  update(patch: Partial<Pick<JobInfo, 'progress' | 'report'>>): void
+  update(patch: JobPatch): void
   /** Registers how to cancel the job; a job without one cannot be cancelled. */
   onCancel(cancel: () => Promise<void>): void
 }
@@ -25,7 +28,7 @@ export interface JobControl {
 /** What a finished job body resolves to. */
 export interface JobOutcome {
   state: Extract<JobState, 'done' | 'cancelled'>
-  patch?: Partial<Pick<JobInfo, 'progress' | 'report'>>
+  patch?: JobPatch
 }
 
 interface Entry {

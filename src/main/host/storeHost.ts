@@ -16,6 +16,7 @@ import type { StoreMonitorOptions } from '../engine/eventStore'
 import { STORE_FILE } from '../engine/storeDirectory'
 import { ensureDemoStore } from './demoStore'
 import { HostClient } from './hostClient'
+import { HostedServers } from './hostedServers'
 import { HostedStore, type HostedStoreWatch } from './hostedStore'
 import type { HostLog } from './hostResult'
 import { consoleLog, notFound } from './hostResult'
@@ -24,11 +25,12 @@ import { LoadGenerator } from './loadGenerator'
 import type { PushScheduler, PushSink } from './pushChannel'
 import { RecentStores } from './recentStores'
 import { RECOVER_WORKER_FILE } from './recoveryRun'
+import { INDEX_WORKER_FILE } from './indexRebuildRun'
 import { segmentRows } from './segmentRows'
 import type { StoreSla } from './storeSla'
 import { storeSla } from './storeSla'
 import type { JobContext } from './storeJobs'
-import { startStoreRecovery, startStoreVerification } from './storeJobs'
+import { startIndexRebuild, startStoreRecovery, startStoreVerification } from './storeJobs'
 import { builtWorkerPath } from './workerPath'
 import { CLIENTS_MAX, STORES_OPEN_MAX, SUMMARY_PUSH_INTERVAL_MS } from './hostLimits'
 
@@ -41,7 +43,8 @@ import { CLIENTS_MAX, STORES_OPEN_MAX, SUMMARY_PUSH_INTERVAL_MS } from './hostLi
  * Two kinds of host: `StoreHost.create` is the desktop host, which browses (opens,
  * creates, remembers recent stores, builds the demo store); `StoreHost.forStore` serves
  * one store it opens at start (browser mode), and answers BROWSING_METHODS with
- * `not_available`.
+ * `not_available`. The desktop host can also serve one of its open stores over HTTP
+ * (`servers`, hostedServers.ts); such a server stops when its store closes.
  *
  * A store's `store` push goes out when it opens, closes, changes its SLA level or mode (the
  * engine tells), and when its summary changes otherwise (counts, append rate), checked
@@ -55,6 +58,8 @@ export interface HostOptions {
   verifyWorkerPath?: string
   /** The built recovery worker (recover-worker.js); default: found like the verification worker. */
   recoverWorkerPath?: string
+  /** The built index worker (index-worker.js); default: found like the verification worker. */
+  indexWorkerPath?: string
   /** Where the five SLA calls go; default: the store's own monitor (see storeSla.ts). */
   sla?: StoreSla
   /** The SLA monitor options of every store the host opens (tests inject probes). */
@@ -80,6 +85,7 @@ export class StoreHost {
   readonly jobs: JobRegistry
   readonly sla: StoreSla
   readonly log: HostLog
+  readonly servers: HostedServers
   private readonly stores = new Map<StoreHandle, HostedStore>()
   /** Opens in progress by path, so two opens of one path share one store. */
   private readonly opening = new Map<string, Promise<HostedStore>>()
@@ -100,10 +106,12 @@ export class StoreHost {
     this.log = options.log ?? consoleLog
     this.sla = options.sla ?? storeSla
     this.jobs = new JobRegistry((job) => this.broadcast({ type: 'job', job }), this.log)
+    this.servers = new HostedServers(this)
     this.jobContext = {
       jobs: this.jobs,
       verifyWorkerPath: options.verifyWorkerPath,
       recoverWorkerPath: () => builtWorkerPath(RECOVER_WORKER_FILE, options.recoverWorkerPath),
+      indexWorkerPath: () => builtWorkerPath(INDEX_WORKER_FILE, options.indexWorkerPath),
       segmentsChanged: (hosted) => this.pushSegments(hosted),
       reopen: (hosted) => this.reopen(hosted),
     }
@@ -140,29 +148,33 @@ export class StoreHost {
     return host
   }
 
-  /** scoped: the host serves one store and refuses BROWSING_METHODS. */
-  get scoped(): boolean {
-    return this.browsing === null
-  }
-
-  /** connect adds a client whose pushes go to `sink`; close the client when it goes away. */
-  connect(sink: PushSink): HostClient {
+  /**
+   * connect adds a client whose pushes go to `sink`; close the client when it goes away.
+   * A client scoped to a store sees only it (see HostClient); a browser-mode host scopes
+   * every client to its store.
+   */
+  connect(sink: PushSink, scope: StoreHandle | null = this.scope): HostClient {
     if (this.clients.size >= CLIENTS_MAX) {
       throw new StoreError(
         'overloaded',
         `The host already has ${CLIENTS_MAX} clients (CLIENTS_MAX).`,
       )
     }
-    const client = new HostClient(this, sink, this.options.pushScheduler, () =>
-      this.clients.delete(client),
+    const client = new HostClient(
+      this,
+      sink,
+      this.options.pushScheduler,
+      () => this.clients.delete(client),
+      scope,
     )
     this.clients.add(client)
     return client
   }
 
-  /** close ends every client, job and load, and closes every store. */
+  /** close stops every server, ends every client, job and load, and closes every store. */
   async close(): Promise<void> {
     clearInterval(this.pushTimer)
+    await this.servers.closeAll()
     await Promise.all([...this.clients].map((client) => client.close()))
     await this.jobs.cancelAll()
     await Promise.all([...this.stores.values()].map((hosted) => hosted.close()))
@@ -229,10 +241,12 @@ export class StoreHost {
   async closeStore(handle: StoreHandle): Promise<null> {
     const hosted = this.hosted(handle)
     const job = this.jobs.runningOn(handle)
-    if (job?.kind === 'recover') {
+    // Only a verification can be stopped; recovery and index rebuilds write the store's files.
+    if (job !== undefined && job.kind !== 'verify') {
+      const what = job.kind === 'recover' ? 'A recovery' : 'An index rebuild'
       throw new StoreError(
         'job_running',
-        'A recovery is running on this store; close it once the job has ended.',
+        `${what} is running on this store; close it once the job has ended.`,
       )
     }
     if (job) await this.jobs.cancel(job.job_id)
@@ -246,6 +260,10 @@ export class StoreHost {
 
   runRecovery(handle: StoreHandle): JobInfo {
     return startStoreRecovery(this.jobContext, this.hosted(handle))
+  }
+
+  rebuildIndexes(handle: StoreHandle): JobInfo {
+    return startIndexRebuild(this.jobContext, this.hosted(handle))
   }
 
   async startLoad(handle: StoreHandle, settings: LoadSettings): Promise<LoadStatus> {
@@ -319,6 +337,7 @@ export class StoreHost {
   }
 
   private async forget(hosted: HostedStore): Promise<void> {
+    await this.servers.stop(hosted.handle)
     this.stores.delete(hosted.handle)
     this.pushedSummaries.delete(hosted.handle)
     this.pushedLoads.delete(hosted.handle)

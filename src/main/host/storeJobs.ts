@@ -1,20 +1,23 @@
 import type { JobInfo } from '../../shared/storeApi'
 import type { VerificationProgress } from '../../shared/verification'
-import { ValidationError } from '../engine/errors'
+import { StoreError, ValidationError } from '../engine/errors'
+import { parseSegmentFileName } from '../engine/segmentNames'
 import { startVerification } from '../engine/verifyJob'
 import type { HostedStore } from './hostedStore'
 import type { JobRegistry } from './jobRegistry'
 import { recoverInWorker } from './recoveryRun'
+import { rebuildIndexesInWorker } from './indexRebuildRun'
 import { reportIdOf } from './recoveryReports'
 import { JOB_PROGRESS_INTERVAL_MS, RECOVERY_REPORTS_LISTED_MAX } from './hostLimits'
 
 /**
- * The host's two jobs on a store. Verification runs the engine's worker-thread job on
+ * The host's three jobs on a store. Verification runs the engine's worker-thread job on
  * the store's directory while the store stays open, timed into the store's metrics; one
  * that passed for every file tells the store's SLA monitor, so an operator may approve
  * leaving RECOVERING. Recovery needs the writer lock, so it
  * closes the store, runs EventStore.recover on a worker thread, and opens the store again
- * with the same handle and access.
+ * with the same handle and access. An index rebuild writes index files, so only the writer
+ * runs one; the store stays open and loads each new index once the worker has written it.
  */
 export interface JobContext {
   jobs: JobRegistry
@@ -22,6 +25,8 @@ export interface JobContext {
   verifyWorkerPath: string | undefined
   /** Finds the built recovery worker, or throws. */
   recoverWorkerPath: () => string
+  /** Finds the built index worker, or throws. */
+  indexWorkerPath: () => string
   /** A file's checksum status changed: push the store's segments. */
   segmentsChanged: (hosted: HostedStore) => void
   /** Opens the store again after recovery; drops it from the host when that fails. */
@@ -80,6 +85,33 @@ export function startStoreRecovery(ctx: JobContext, hosted: HostedStore): JobInf
     hosted.checks.clear()
     ctx.segmentsChanged(hosted)
     return { state: 'done', patch: { report } }
+  })
+}
+
+export function startIndexRebuild(ctx: JobContext, hosted: HostedStore): JobInfo {
+  const store = hosted.store // refuses with store_closed before a job starts
+  if (hosted.access !== 'write') {
+    throw new StoreError(
+      'read_only',
+      "Only the store's writer rebuilds its indexes; open the store for writing to rebuild them.",
+    )
+  }
+  return ctx.jobs.start(hosted.handle, 'rebuild_indexes', async (job) => {
+    const workerPath = ctx.indexWorkerPath()
+    // Open-time rebuilds and seals write index files too: let them finish first.
+    await store.idle()
+    const segmentNumbers = store
+      .inspect()
+      .segments.filter((segment) => segment.sealed && segment.records > 0)
+      .map((segment) => parseSegmentFileName(segment.name)!.segmentNumber)
+    const done = await rebuildIndexesInWorker(
+      { dir: hosted.path, segmentNumbers },
+      workerPath,
+      (index_rebuild) => job.update({ index_rebuild }),
+    )
+    // The cache keeps the summaries it loaded; loading again drops them with their postings.
+    for (const segmentNumber of segmentNumbers) await store.indexes.load(segmentNumber)
+    return { state: 'done', patch: { index_rebuild: done } }
   })
 }
 

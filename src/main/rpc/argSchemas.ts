@@ -28,6 +28,9 @@ import {
 /** Longest directory path a call may name: Linux's PATH_MAX. */
 export const PATH_CHARS_MAX = 4096
 
+/** Highest TCP port; 0 asks for a free one. */
+const PORT_MAX = 65_535
+
 /** ArgSchemas maps every method to the validator of its arguments. */
 export type ArgSchemas = { [M in StoreApiMethod]: Validator<StoreApiMethods[M]['args']> }
 
@@ -78,6 +81,7 @@ export const ARG_SCHEMAS: ArgSchemas = {
   cancelJob: object({ job_id: id }),
   getJob: object({ job_id: id }),
   runRecovery: withHandle,
+  rebuildIndexes: withHandle,
   listRecoveryReports: withHandle,
   getRecoveryReport: object({ handle: id, id }),
   slaSnapshot: withHandle,
@@ -97,4 +101,7 @@ export const ARG_SCHEMAS: ArgSchemas = {
     }),
   }),
   stopLoad: withHandle,
+  startServer: object({ handle: id }, { port: integer(0, PORT_MAX) }),
+  stopServer: withHandle,
+  serverStatus: withHandle,
 }

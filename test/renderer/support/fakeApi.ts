@@ -115,6 +115,8 @@ export function createFakeApi(
       }),
     listSegments: async () => ok([]),
     listRecoveryReports: async () => ok([]),
+    serverStatus: async () =>
+      ok({ running: false, url: null, login_url: null, token: null, read_only: false }),
   }
   const handlers: Handlers = { ...defaults }
   const api = new Proxy({} as StoreApi, {

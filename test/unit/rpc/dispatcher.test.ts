@@ -29,6 +29,7 @@ const BAD_ARGS: { [M in StoreApiMethod]: { args: unknown; field: string } } = {
   cancelJob: { args: { job_id: null }, field: 'args.job_id' },
   getJob: { args: undefined, field: 'args' },
   runRecovery: { args: [], field: 'args' },
+  rebuildIndexes: { args: { handle: 7 }, field: 'args.handle' },
   listRecoveryReports: { args: { handle: ['h'] }, field: 'args.handle' },
   getRecoveryReport: { args: { handle: 'h' }, field: 'args.id' },
   slaSnapshot: { args: { handle: 'h', extra: 1 }, field: 'args.extra' },
@@ -45,6 +46,9 @@ const BAD_ARGS: { [M in StoreApiMethod]: { args: unknown; field: string } } = {
     field: 'args.settings.rate',
   },
   stopLoad: { args: { handle: 'h', force: true }, field: 'args.force' },
+  startServer: { args: { handle: 'h', port: 65_536 }, field: 'args.port' },
+  stopServer: { args: { handle: 'h', port: 8765 }, field: 'args.port' },
+  serverStatus: { args: {}, field: 'args.handle' },
 }
 
 describe('dispatcher', () => {

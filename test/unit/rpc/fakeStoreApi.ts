@@ -55,6 +55,7 @@ export const VALID_ARGS: { [M in StoreApiMethod]: StoreApiMethods[M]['args'] } =
   cancelJob: { job_id: 'j-1' },
   getJob: { job_id: 'j-1' },
   runRecovery: { handle },
+  rebuildIndexes: { handle },
   listRecoveryReports: { handle },
   getRecoveryReport: { handle, id: 'r-1' },
   slaSnapshot: { handle },
@@ -72,4 +73,7 @@ export const VALID_ARGS: { [M in StoreApiMethod]: StoreApiMethods[M]['args'] } =
   append: { handle, events: [{ event_type: 'agent_registered', aggregate_id: 'agent-1' }] },
   startLoad: { handle, settings: { rate: 100, shape: 'demo' } },
   stopLoad: { handle },
+  startServer: { handle, port: 0 },
+  stopServer: { handle },
+  serverStatus: { handle },
 }

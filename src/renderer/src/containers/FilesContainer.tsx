@@ -4,12 +4,16 @@ import { useAppState, useInspector } from '../state/InspectorContext'
 import { monitorWith, monitorWithJob } from '../state/monitorSlice'
 import { selectCurrentStore, selectLatestJob } from '../state/selectors'
 import { FilesView } from '../views/files/FilesView'
+import { rebuildBlockedReason } from '../views/files/rebuildBlockedReason'
 import { NoStore } from './NoStore'
 import { useCommand } from './useCommand'
 
 const NO_SEGMENTS: never[] = []
 
-/** FilesContainer feeds the Files view: segments (loaded, then pushed) and verify jobs. */
+/**
+ * FilesContainer feeds the Files view: segments (loaded, then pushed), verify jobs and
+ * index rebuilds.
+ */
 export function FilesContainer() {
   const store = useAppState(selectCurrentStore)
   return store === null ? <NoStore view="Files" /> : <ShownStoreFiles store={store} />
@@ -21,6 +25,10 @@ function ShownStoreFiles({ store }: { store: StoreSummary }) {
   const { handle } = store
   const segments = useAppState((state) => state.monitor.segments[handle] ?? NO_SEGMENTS)
   const verifyJob = useAppState((state) => selectLatestJob(state, 'verify'))
+  const indexJob = useAppState((state) => selectLatestJob(state, 'rebuild_indexes'))
+  const runningJob = useAppState(
+    (state) => state.monitor.jobs.find((j) => j.handle === handle && j.state === 'running') ?? null,
+  )
 
   useEffect(() => {
     void api.listSegments({ handle }).then((result) => {
@@ -46,6 +54,9 @@ function ShownStoreFiles({ store }: { store: StoreSummary }) {
   )
   const verifyAll = useCallback(() => verify(), [verify])
   useCommand('verify', handle, verifyAll)
+  const rebuildIndexes = useCallback(() => {
+    void api.rebuildIndexes({ handle }).then((result) => track('Rebuilding the indexes', result))
+  }, [api, handle, track])
 
   return (
     <FilesView
@@ -53,6 +64,9 @@ function ShownStoreFiles({ store }: { store: StoreSummary }) {
       verifyJob={verifyJob}
       onVerifyAll={verifyAll}
       onVerifyFile={(name) => verify(name)}
+      indexJob={indexJob}
+      rebuildBlockedReason={rebuildBlockedReason(store, runningJob)}
+      onRebuildIndexes={rebuildIndexes}
       onCancelJob={(jobId) =>
         void api.cancelJob({ job_id: jobId }).then((result) => track('Cancelling the job', result))
       }

@@ -1,8 +1,9 @@
-import { useEffect } from 'react'
-import type { StoreHandle } from '../../../shared/storeApi'
+import { useEffect, useState } from 'react'
+import type { ServerStatus, StoreHandle } from '../../../shared/storeApi'
 import { useAppState, useInspector } from '../state/InspectorContext'
 import { monitorWith } from '../state/monitorSlice'
 import { selectCurrentStore } from '../state/selectors'
+import { ServeOverHttp } from '../shell/ServeOverHttp'
 import { HealthView } from '../views/health/HealthView'
 import { NoStore } from './NoStore'
 
@@ -16,6 +17,7 @@ function ShownStoreHealth({ handle }: { handle: StoreHandle }) {
   const inspector = useInspector()
   const bridge = useAppState((state) => state.session.bridge)
   const health = useAppState((state) => state.monitor.health[handle] ?? null)
+  const [served, setServed] = useState<ServerStatus | null>(null)
 
   useEffect(() => {
     void inspector.api.health({ handle }).then((result) => {
@@ -25,7 +27,13 @@ function ShownStoreHealth({ handle }: { handle: StoreHandle }) {
     })
   }, [inspector, handle])
 
-  // Only `serve` has a metrics endpoint, on the host that served this page.
-  const metricsUrl = bridge === 'browser' ? `${window.location.origin}/metrics` : null
-  return <HealthView health={health} metricsUrl={metricsUrl} />
+  // A served page has the metrics endpoint of its own host; the app, of the server it started.
+  const servedUrl = bridge === 'browser' ? window.location.origin : (served?.url ?? null)
+  const metricsUrl = servedUrl === null ? null : `${servedUrl}/metrics`
+  return (
+    <>
+      {bridge === 'electron' && <ServeOverHttp handle={handle} onStatus={setServed} />}
+      <HealthView health={health} metricsUrl={metricsUrl} />
+    </>
+  )
 }

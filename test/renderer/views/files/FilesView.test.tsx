@@ -8,8 +8,22 @@ import { SEGMENTS, verifyJob } from '../fixtures'
 afterEach(cleanup)
 
 function renderView(props: Partial<FilesViewProps> = {}) {
-  const handlers = { onVerifyAll: vi.fn(), onVerifyFile: vi.fn(), onCancelJob: vi.fn() }
-  render(<FilesView segments={SEGMENTS} verifyJob={null} {...handlers} {...props} />)
+  const handlers = {
+    onVerifyAll: vi.fn(),
+    onVerifyFile: vi.fn(),
+    onCancelJob: vi.fn(),
+    onRebuildIndexes: vi.fn(),
+  }
+  render(
+    <FilesView
+      segments={SEGMENTS}
+      verifyJob={null}
+      indexJob={null}
+      rebuildBlockedReason={null}
+      {...handlers}
+      {...props}
+    />,
+  )
   return handlers
 }
 

@@ -1,5 +1,6 @@
 import { useMemo } from 'react'
 import type { JobInfo, SegmentInfo } from '../../../../shared/storeApi'
+import { IndexRebuildControl } from './IndexRebuildControl'
 import { SegmentTable } from './SegmentTable'
 import { VerifyJobPanel } from './VerifyJobPanel'
 import { fileRows } from './fileRows'
@@ -13,12 +14,18 @@ export interface FilesViewProps {
   onVerifyAll: () => void
   onVerifyFile: (name: string) => void
   onCancelJob: (jobId: string) => void
+  /** The store's latest rebuild_indexes job; null when there was none. */
+  indexJob: JobInfo | null
+  /** Why an index rebuild cannot start now, or null when it can. */
+  rebuildBlockedReason: string | null
+  onRebuildIndexes: () => void
 }
 
 /**
  * FilesView is one row per segment with its checksum state, and verification. Verifying
  * only reads, so it stays available in every store mode (read-only, following, needs
- * recovery); only a running verification disables starting another.
+ * recovery); only a running verification disables starting another. Rebuilding indexes
+ * writes files, so it is the writer's alone and waits for any job on the store.
  */
 export function FilesView({
   segments,
@@ -26,6 +33,9 @@ export function FilesView({
   onVerifyAll,
   onVerifyFile,
   onCancelJob,
+  indexJob,
+  rebuildBlockedReason,
+  onRebuildIndexes,
 }: FilesViewProps) {
   const rows = useMemo(() => fileRows(segments, verifyJob), [segments, verifyJob])
   const canVerify = verifyJob?.state !== 'running'
@@ -36,6 +46,11 @@ export function FilesView({
         <button type="button" className="primary" disabled={!canVerify} onClick={onVerifyAll}>
           Verify all
         </button>
+        <IndexRebuildControl
+          job={indexJob}
+          blockedReason={rebuildBlockedReason}
+          onRebuild={onRebuildIndexes}
+        />
       </div>
       {verifyJob !== null && <VerifyJobPanel job={verifyJob} onCancel={onCancelJob} />}
       {rows.length === 0 ? (
