@@ -18,9 +18,11 @@ import { assert, StoreError, ValidationError } from './errors'
 import type { FileVerification } from './verificationRecord'
 import { readVerificationRecord, recordVerifications } from './verificationRecord'
 import type { VerifyTask, WorkerMessage } from './verifyProtocol'
+import { VERIFY_WORKER_FILE } from './verifyProtocol'
 import type { VerifyWorkerPool } from './verifyWorkerPool'
 import type { StoreMetrics } from './metrics/storeMetrics'
-import { resolveWorkerPath, startWorkerPool } from './verifyWorkerPool'
+import { startWorkerPool } from './verifyWorkerPool'
+import { builtWorkerPath } from './builtWorkerPath'
 import { withSpan } from './telemetry/tracing'
 
 /**
@@ -47,7 +49,7 @@ export interface VerificationOptions {
   onProgress?: (progress: VerificationProgress) => void
   /** Default min(VERIFY_WORKERS_DEFAULT_MAX, cores); never more than there are files. */
   workerCount?: number
-  /** The built worker entry; default out/main/verify-worker.js (see resolveWorkerPath). */
+  /** The built worker entry; default out/main/verify-worker.js (see builtWorkerPath). */
   workerPath?: string
   progressIntervalMs?: number
   /**
@@ -215,7 +217,7 @@ class VerificationRun {
       (a, b) => this.files[b.index]!.bytes - this.files[a.index]!.bytes,
     )
     this.pool = startWorkerPool({
-      workerPath: resolveWorkerPath(this.options.workerPath),
+      workerPath: builtWorkerPath(VERIFY_WORKER_FILE, this.options.workerPath),
       workerData: {
         dir: this.dir,
         storeIdHex: this.storeIdHex,

@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { ErrorCode } from '../../shared/errorCodes'
 import { ERROR_CODES } from '../../shared/errorCodes'
 import { assert, StoreError } from './errors'
 import type { TaskMessage, VerifyTask, VerifyWorkerData, WorkerMessage } from './verifyProtocol'
-import { VERIFY_WORKER_FILE } from './verifyProtocol'
 
 /**
  * VerifyWorkerPool runs verification tasks on a fixed number of worker threads. Each worker
@@ -98,27 +95,6 @@ export function startWorkerPool(options: VerifyWorkerPoolOptions): VerifyWorkerP
   }
   const threadIds = workers.map((worker) => worker.threadId)
   return { finished, threadIds, stop: () => terminate(null) }
-}
-
-/**
- * resolveWorkerPath checks the given worker file, or finds the built one: next to the
- * running bundle (out/main/), one level up when this code was bundled into
- * out/main/chunks/, or, when running from the TypeScript sources (tests), in out/main/.
- */
-export function resolveWorkerPath(given: string | undefined): string {
-  const candidates = given
-    ? [given]
-    : [
-        join(__dirname, VERIFY_WORKER_FILE),
-        join(__dirname, '..', VERIFY_WORKER_FILE),
-        join(__dirname, '..', '..', '..', 'out', 'main', VERIFY_WORKER_FILE),
-      ]
-  const found = candidates.find((path) => existsSync(path))
-  if (found) return found
-  throw new StoreError(
-    'internal',
-    `The verification worker is missing (looked for ${candidates.join(', ')}): run \`npm run build\`.`,
-  )
 }
 
 /** workerError rebuilds an error that crossed the thread boundary, keeping its code. */

@@ -31,7 +31,7 @@ import type { StoreSla } from './storeSla'
 import { storeSla } from './storeSla'
 import type { JobContext } from './storeJobs'
 import { startIndexRebuild, startStoreRecovery, startStoreVerification } from './storeJobs'
-import { builtWorkerPath } from './workerPath'
+import { builtWorkerPath } from '../engine/builtWorkerPath'
 import { CLIENTS_MAX, STORES_OPEN_MAX, SUMMARY_PUSH_INTERVAL_MS } from './hostLimits'
 
 /**

@@ -398,6 +398,8 @@ describe('a verification job', () => {
 
   it('explains how to build the worker when its file is missing', async () => {
     const job = startVerification(small, { workerPath: join(tempDir(), 'verify-worker.js') })
-    await expect(job.done).rejects.toThrow(/verification worker is missing .*run `npm run build`/)
+    await expect(job.done).rejects.toThrow(
+      /worker verify-worker\.js is missing .*run `npm run build`/,
+    )
   })
 })

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { StoreError } from '../engine/errors'
+import { StoreError } from './errors'
 
 /**
- * builtWorkerPath finds a worker entry as the build leaves it (electron.vite.config.ts
- * lists each as an entry of out/main/): next to the running bundle, one level up when this
- * code was bundled into out/main/chunks/, or in out/main/ when running from the TypeScript
- * sources (tests). A path given by the caller is only checked.
+ * builtWorkerPath finds a worker entry (verification, recovery, index rebuild) as the build
+ * leaves it (electron.vite.config.ts lists each as an entry of out/main/): next to the
+ * running bundle, one level up when this code was bundled into out/main/chunks/, or in
+ * out/main/ when running from the TypeScript sources (tests). A path given by the caller
+ * is only checked.
  */
 export function builtWorkerPath(file: string, given?: string): string {
   const candidates = given
