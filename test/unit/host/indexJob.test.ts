@@ -1,13 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build } from 'rolldown'
+import { describe, expect, it } from 'vitest'
 import type { JobInfo } from '../../../src/shared/storeApi'
 import { INDEX_WORKER_FILE } from '../../../src/main/host/indexRebuildRun'
 import { parseIndexName } from '../../../src/main/engine/segmentIndex'
 import type { HostClient } from '../../../src/main/host/hostClient'
 import { flipByte } from '../../support/corrupt'
+import { useBundledWorker } from '../../support/bundledWorker'
 import { buildStore, connect, errorCode, makeHost, until, value } from './hostHarness'
 
 /**
@@ -16,21 +15,7 @@ import { buildStore, connect, errorCode, makeHost, until, value } from './hostHa
  * is refused to a follower and while another job runs. The worker is bundled from its
  * source here (as electron-vite would), so the test runs the worker code of this tree.
  */
-let workerDir = ''
-let indexWorkerPath = ''
-
-beforeAll(async () => {
-  workerDir = mkdtempSync(join(tmpdir(), 'lhs-index-worker-'))
-  indexWorkerPath = join(workerDir, INDEX_WORKER_FILE)
-  await build({
-    input: join(import.meta.dirname, '../../../src/main/host/indexWorker.ts'),
-    platform: 'node',
-    output: { file: indexWorkerPath, format: 'cjs' },
-    logLevel: 'silent',
-  })
-})
-
-afterAll(() => rmSync(workerDir, { recursive: true, force: true }))
+const indexWorkerPath = useBundledWorker('host/indexWorker.ts', INDEX_WORKER_FILE)
 
 const indexFiles = (dir: string) =>
   readdirSync(dir)
@@ -50,7 +35,7 @@ const agentQuery = { aggregate_ids: ['agent-1'], limit: 1000 }
 
 describe('rebuild_indexes job', () => {
   it('writes a deleted and a corrupted index file back as they were, and queries use them', async () => {
-    const { host } = makeHost({ indexWorkerPath })
+    const { host } = makeHost({ indexWorkerPath: indexWorkerPath() })
     const { client, recorder } = connect(host)
     const path = await buildStore(600)
     const { handle } = value(await client.openStore({ path, access: 'write' }))
@@ -99,7 +84,7 @@ describe('rebuild_indexes job', () => {
   })
 
   it('refuses a second job and closing the store while the rebuild runs', async () => {
-    const { host } = makeHost({ indexWorkerPath })
+    const { host } = makeHost({ indexWorkerPath: indexWorkerPath() })
     const { client } = connect(host)
     const path = await buildStore(600)
     const { handle } = value(await client.openStore({ path, access: 'write' }))
@@ -111,7 +96,7 @@ describe('rebuild_indexes job', () => {
   })
 
   it('refuses a follower with read_only and starts no job', async () => {
-    const { host } = makeHost({ indexWorkerPath })
+    const { host } = makeHost({ indexWorkerPath: indexWorkerPath() })
     const { client } = connect(host)
     const path = await buildStore(300)
     const { handle } = value(await client.openStore({ path, access: 'follow' }))

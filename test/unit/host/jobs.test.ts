@@ -1,11 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build } from 'rolldown'
+import { describe, expect, it } from 'vitest'
 import type { JobInfo } from '../../../src/shared/storeApi'
 import { RECOVER_WORKER_FILE } from '../../../src/main/host/recoveryRun'
 import { flipByte } from '../../support/corrupt'
+import { useBundledWorker } from '../../support/bundledWorker'
 import { buildStore, connect, errorCode, makeHost, until, value } from './hostHarness'
 import type { HostClient } from '../../../src/main/host/hostClient'
 
@@ -17,21 +16,7 @@ import type { HostClient } from '../../../src/main/host/hostClient'
  * The recovery worker is bundled from its source here (as electron-vite would), so the
  * test runs the worker code of this tree rather than whatever out/ holds.
  */
-let workerDir = ''
-let recoverWorkerPath = ''
-
-beforeAll(async () => {
-  workerDir = mkdtempSync(join(tmpdir(), 'lhs-recover-worker-'))
-  recoverWorkerPath = join(workerDir, RECOVER_WORKER_FILE)
-  await build({
-    input: join(import.meta.dirname, '../../../src/main/host/recoverWorker.ts'),
-    platform: 'node',
-    output: { file: recoverWorkerPath, format: 'cjs' },
-    logLevel: 'silent',
-  })
-})
-
-afterAll(() => rmSync(workerDir, { recursive: true, force: true }))
+const recoverWorkerPath = useBundledWorker('host/recoverWorker.ts', RECOVER_WORKER_FILE)
 
 const files = (dir: string, suffix: string) =>
   readdirSync(dir)
@@ -49,7 +34,7 @@ async function finished(client: HostClient, job: JobInfo): Promise<JobInfo> {
 
 describe('StoreHost jobs', () => {
   it('verifies a store on worker threads, pushing progress, and shows a damaged sealed segment as corrupt', async () => {
-    const { host } = makeHost({ recoverWorkerPath })
+    const { host } = makeHost({ recoverWorkerPath: recoverWorkerPath() })
     const { client, recorder } = connect(host)
     const path = await buildStore(600)
     const damaged = files(path, '.log.gz')[1]!
@@ -80,7 +65,7 @@ describe('StoreHost jobs', () => {
   })
 
   it('lists segments with their kind, ranges and times, and verifies one file on its own', async () => {
-    const { host } = makeHost({ recoverWorkerPath })
+    const { host } = makeHost({ recoverWorkerPath: recoverWorkerPath() })
     const { client } = connect(host)
     const path = await buildStore(300)
     const { handle } = value(await client.openStore({ path, access: 'write' }))
@@ -102,7 +87,7 @@ describe('StoreHost jobs', () => {
   })
 
   it('refuses a second job on a store while one runs, and cancels a verification', async () => {
-    const { host } = makeHost({ recoverWorkerPath })
+    const { host } = makeHost({ recoverWorkerPath: recoverWorkerPath() })
     const { client } = connect(host)
     const path = await buildStore(2000)
     const { handle } = value(await client.openStore({ path, access: 'write' }))
@@ -117,7 +102,7 @@ describe('StoreHost jobs', () => {
   })
 
   it('recovers a damaged store on a worker thread and reopens it under the same handle', async () => {
-    const { host } = makeHost({ recoverWorkerPath })
+    const { host } = makeHost({ recoverWorkerPath: recoverWorkerPath() })
     const { client, recorder } = connect(host)
     const path = await buildStore(300)
     flipByte(join(path, files(path, '.log.gz')[1]!), 200)
