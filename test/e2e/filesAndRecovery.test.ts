@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../support/tempDir'
 import { damagedStore } from './support/damagedStore'
-import { saveScreenshot } from './support/inspectorBrowser'
+import { saveScreenshot, showView } from './support/inspectorBrowser'
 import { useInspectorBrowser } from './support/useInspectorBrowser'
 
 const TEST_MS_MAX = 60_000
@@ -17,10 +17,7 @@ describe('a damaged store in the served inspector', () => {
       const dir = join(tempDir(), 'store')
       const { file } = await damagedStore(dir)
       const { page } = await inspector.openServed(dir)
-      await page
-        .getByRole('navigation', { name: 'Views' })
-        .getByRole('button', { name: 'Files' })
-        .click()
+      await showView(page, 'Files')
       const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: file }) })
       await expect.poll(() => row.innerText()).toContain('Not verified')
 
@@ -51,10 +48,7 @@ describe('a damaged store in the served inspector', () => {
       const dir = join(tempDir(), 'store')
       const { file } = await damagedStore(dir)
       const { page } = await inspector.openServed(dir)
-      await page
-        .getByRole('navigation', { name: 'Views' })
-        .getByRole('button', { name: 'Recovery' })
-        .click()
+      await showView(page, 'Recovery')
       await page.getByRole('button', { name: 'Run recovery…' }).click()
       const dialog = page.getByRole('dialog', { name: 'Run recovery?' })
       await dialog.getByRole('button', { name: 'Run recovery', exact: true }).click()

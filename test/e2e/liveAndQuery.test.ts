@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import type { EventInput } from '../../src/shared/event'
 import { tempDir } from '../support/tempDir'
 import { appendOk } from './support/appendOverHttp'
-import { saveScreenshot } from './support/inspectorBrowser'
+import { saveScreenshot, showView } from './support/inspectorBrowser'
 import { heartbeats, seedStore } from './support/seedStore'
 import { useInspectorBrowser } from './support/useInspectorBrowser'
 
@@ -75,10 +75,7 @@ describe('the served inspector', () => {
       const dir = join(tempDir(), 'store')
       await seedStore(dir, [...heartbeats(20), ...orderChain('order-1'), ...orderChain('order-2')])
       const { page } = await inspector.openServed(dir)
-      await page
-        .getByRole('navigation', { name: 'Views' })
-        .getByRole('button', { name: 'Query' })
-        .click()
+      await showView(page, 'Query')
       const types = page.getByLabel('Event types')
       await types.fill('command_executed')
       await types.press('Enter')

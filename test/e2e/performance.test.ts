@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../support/tempDir'
 import { appendOk } from './support/appendOverHttp'
-import { saveScreenshot } from './support/inspectorBrowser'
+import { saveScreenshot, showView } from './support/inspectorBrowser'
 import { heartbeats, seedStore } from './support/seedStore'
 import { useInspectorBrowser } from './support/useInspectorBrowser'
 
@@ -20,10 +20,7 @@ describe('the served Performance view', () => {
       const { served, page } = await inspector.openServed(dir)
       // One at a time: the append chart measures single appends, batches have their own.
       for (const event of heartbeats(50)) await appendOk(served, [event])
-      await page
-        .getByRole('navigation', { name: 'Views' })
-        .getByRole('button', { name: 'Performance' })
-        .click()
+      await showView(page, 'Performance')
 
       const chart = page.getByRole('figure', { name: 'Append latency', exact: true })
       const caption = chart.locator('figcaption')

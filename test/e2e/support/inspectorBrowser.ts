@@ -59,3 +59,8 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path })
   return path
 }
+
+/** showView opens one of the inspector's views from its navigation. */
+export async function showView(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name }).click()
+}
