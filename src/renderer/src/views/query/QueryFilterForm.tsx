@@ -4,6 +4,7 @@ import { TokenListInput } from './TokenListInput'
 import {
   ID_FIELDS,
   JSON_FIELDS,
+  RANGE_FIELDS,
   TOKEN_FIELDS,
   type QueryForm,
   type QueryFormErrors,
@@ -54,35 +55,15 @@ export function QueryFilterForm({
 
       <fieldset className="query-form__group">
         <legend>Ranges (bounds are exclusive)</legend>
-        <TextField
-          label="After sequence (exclusive)"
-          inputMode="numeric"
-          value={form.after_sequence}
-          error={errors.after_sequence}
-          onChange={(v) => set('after_sequence', v)}
-        />
-        <TextField
-          label="Before sequence (exclusive)"
-          inputMode="numeric"
-          value={form.before_sequence}
-          error={errors.before_sequence}
-          onChange={(v) => set('before_sequence', v)}
-        />
-        <TextField
-          label="After time (exclusive)"
-          placeholder="2026-11-27T03:39:22.123Z"
-          hint="ISO-8601; without a zone it is read as local time."
-          value={form.after_timestamp}
-          error={errors.after_timestamp}
-          onChange={(v) => set('after_timestamp', v)}
-        />
-        <TextField
-          label="Before time (exclusive)"
-          placeholder="2026-11-27T04:00:00.000Z"
-          value={form.before_timestamp}
-          error={errors.before_timestamp}
-          onChange={(v) => set('before_timestamp', v)}
-        />
+        {RANGE_FIELDS.map(({ key, ...field }) => (
+          <TextField
+            key={key}
+            {...field}
+            value={form[key]}
+            error={errors[key]}
+            onChange={(v) => set(key, v)}
+          />
+        ))}
       </fieldset>
 
       <fieldset className="query-form__group">

@@ -25,6 +25,23 @@ export const ID_FIELDS = [
   { key: 'causation_id', label: 'Causation id' },
 ] as const
 
+/** The range bounds, each exclusive; the form shows them in this order. */
+export const RANGE_FIELDS = [
+  { key: 'after_sequence', label: 'After sequence (exclusive)', inputMode: 'numeric' },
+  { key: 'before_sequence', label: 'Before sequence (exclusive)', inputMode: 'numeric' },
+  {
+    key: 'after_timestamp',
+    label: 'After time (exclusive)',
+    placeholder: '2026-11-27T03:39:22.123Z',
+    hint: 'ISO-8601; without a zone it is read as local time.',
+  },
+  {
+    key: 'before_timestamp',
+    label: 'Before time (exclusive)',
+    placeholder: '2026-11-27T04:00:00.000Z',
+  },
+] as const
+
 export const JSON_FIELDS = [
   { key: 'data_contains', label: 'Data contains' },
   { key: 'metadata_contains', label: 'Metadata contains' },
