@@ -56,6 +56,9 @@ describe('HTTP appends under load', () => {
     await expectExactlyAcknowledged(served.dir, result)
   })
 
+  if (BENCH_EVENTS === 0) {
+    console.log('skipping the HTTP load benchmark: set LIGHTHOUSE_HTTP_LOAD_EVENTS=N to run it')
+  }
   it.runIf(BENCH_EVENTS > 0)(
     `benchmark: ${BENCH_EVENTS} events from ${CONNECTIONS} connections to a built serve`,
     { timeout: 600_000 },

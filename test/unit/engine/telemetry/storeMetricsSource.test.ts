@@ -58,6 +58,7 @@ describe('the Prometheus exposition of a live store', () => {
     )
   })
 
+  if (promtoolMissing !== null) console.log(`skipping the promtool check: ${promtoolMissing}`)
   it.skipIf(promtoolMissing !== null)('passes `promtool check metrics`', async () => {
     const { store, text } = await liveStore()
     await store.append(ordinaryEvent(1))
