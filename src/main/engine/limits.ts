@@ -82,6 +82,19 @@ export const IDEMPOTENCY_REBUILD_EVENTS_MAX = 200_000
 /** Bytes of segment index sections (postings) kept in memory between queries. */
 export const INDEX_CACHE_BYTES_MAX = 16 * MIB
 
+/**
+ * The active segment's in-memory index: most distinct values kept per field (beyond this the
+ * field is dropped for the rest of the segment: ids unique per event would cost more memory
+ * than the scan they save), and how records of a page are read: records closer than the gap
+ * share one read, of at most the span.
+ */
+export const ACTIVE_INDEX_VALUES_MAX = 65_536
+export const ACTIVE_READ_GAP_BYTES = 64 * KIB
+export const ACTIVE_READ_SPAN_BYTES_MAX = 1 * MIB
+
+/** Sealed segments and index files kept open between reads, least recently used closed first. */
+export const OPEN_FILES_MAX = 64
+
 /** Most gzip members one query reads at once to fill its page (open files, memory). */
 export const MEMBER_READS_PARALLEL_MAX = 16
 

@@ -2,7 +2,8 @@ import type { StoredEvent } from '../../shared/event'
 import type { EventQuery, QueryResult } from '../../shared/query'
 import type { StoreMetrics } from './metrics/storeMetrics'
 import type { StoreState } from './storeState'
-import { ActiveOffsets } from './activeOffsets'
+import { ActiveIndex } from './activeIndex'
+import type { SegmentIndexReader } from './indexPlanner'
 import { SegmentIndexes } from './indexCache'
 import { decodeEvent } from './eventCodec'
 import { parseEventId } from './eventId'
@@ -19,14 +20,28 @@ import { ID_FIELD_CHARS_MAX } from './limits'
 export class StoreReads {
   /** Summaries of the sealed segments' index files (see indexCache.ts). */
   readonly indexes: SegmentIndexes
-  /** Where each record of the active segment starts: get by sequence reads it directly. */
-  readonly activeOffsets = new ActiveOffsets()
+  /** The newest raw segment's index, in memory (see activeIndex.ts). */
+  readonly active: ActiveIndex
+  /** What the planner asks of a segment's index: its file when sealed, else the memory one. */
+  private readonly planner: SegmentIndexReader
 
   constructor(
     private readonly state: StoreState,
     private readonly metrics: StoreMetrics,
   ) {
     this.indexes = new SegmentIndexes(state.ctx.fs, state.ctx.dir)
+    this.active = new ActiveIndex(state.ctx.fs, state.ctx.dir)
+    const of = (segment: { sealed: boolean }) => (segment.sealed ? this.indexes : this.active)
+    this.planner = {
+      planSegment: (segment, filter) => of(segment).planSegment(segment, filter),
+      matchSegment: (segment, filter) => of(segment).matchSegment(segment, filter),
+      readSequences: (segment, sequences) => of(segment).readSequences(segment, sequences),
+    }
+  }
+
+  /** close closes the files the read path keeps open; reads still in flight finish first. */
+  close(): Promise<void> {
+    return this.indexes.close()
   }
 
   /** query answers one page of a query (see queryRunner.ts for how). */
@@ -37,7 +52,7 @@ export class StoreReads {
       query,
       segments,
       (segment, onRecord) => this.state.readSegment(segment, onRecord),
-      this.indexes,
+      this.planner,
     )
     return this.measured('range_query', startedAt, this.state.noticeDamage(reading))
   }
@@ -117,11 +132,8 @@ export class StoreReads {
       (s) => s.firstSequence <= sequence && sequence <= s.lastSequence,
     )
     if (!segment) return null
-    const { fs, dir } = this.state.ctx
     if (!segment.sealed) {
-      const atOffset = await this.state.noticeDamage(
-        this.activeOffsets.get(fs, dir, { ...segment }, sequence),
-      )
+      const atOffset = await this.state.noticeDamage(this.active.get({ ...segment }, sequence))
       if (atOffset !== undefined) return atOffset
     }
     // A sealed segment's index names the one gzip member to inflate.

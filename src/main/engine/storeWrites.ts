@@ -12,6 +12,7 @@ import { encodeRecord, recordPayload } from './recordCodec'
 import type { StoreMetrics } from './metrics/storeMetrics'
 import type { SegmentUpkeep } from './segmentUpkeep'
 import type { StoreReads } from './storeReads'
+import type { IndexedFields } from './activeIndex'
 import type { StoreState } from './storeState'
 import type { AdmitOptions } from './sla/appendAdmission'
 import { writeCleanMarker } from './cleanMarker'
@@ -65,6 +66,12 @@ export class StoreWrites {
   readonly log: AppendLog | null
   private readonly idempotency: IdempotencyWindow
   private readonly versions: AggregateVersions
+  /**
+   * The events behind records on their way to disk, for the active segment's index to take
+   * their fields from once they are durable instead of decoding them again. Weak: a record
+   * that never becomes durable takes its entry with it.
+   */
+  private readonly indexedFields = new WeakMap<Buffer, IndexedFields>()
 
   constructor(
     private readonly state: StoreState,
@@ -205,7 +212,9 @@ export class StoreWrites {
         batchCount: inputs.length,
         payloadLength: payload.length,
       }
-      records.push(encodeRecord(header, payload))
+      const record = encodeRecord(header, payload)
+      records.push(record)
+      this.indexedFields.set(record, event)
       aggregates.push(event.aggregate_id)
       eventTypes.push(event.event_type)
       bytes += payload.length
@@ -305,7 +314,17 @@ export class StoreWrites {
     this.state.updateActive(segment)
     const groupFirst = segment.firstSequence + segment.records - records.length
     const { segmentNumber, firstSequence, size } = segment
-    this.reads.activeOffsets.extendGroup(segmentNumber, firstSequence, groupFirst, records, size)
+    this.reads.active.addGroup(
+      segmentNumber,
+      firstSequence,
+      groupFirst,
+      records,
+      size,
+      (record) => {
+        const fields = this.indexedFields.get(record)
+        return fields ?? decodeEvent(recordPayload(record))
+      },
+    )
     if (this.state.appendListeners.size === 0) return
     this.state.notify(records.map((record) => decodeEvent(recordPayload(record))))
   }

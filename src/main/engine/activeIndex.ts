@@ -1,0 +1,343 @@
+import type { StoredEvent } from '../../shared/event'
+import type { FileHandle, FileSystem } from './fileSystem'
+import { isCode, readRange } from './fileSystem'
+import { fileSource } from './byteSource'
+import type { RecordAt } from './recordIterator'
+import { walkRecords } from './recordIterator'
+import { readRecord } from './recordCodec'
+import { decodeEvent } from './eventCodec'
+import type { CompiledFilter, ExactField } from './eventFilter'
+import type { SegmentIndexReader, SegmentMatches, SegmentPlan } from './indexPlanner'
+import { candidateSequences, READ_WHOLE } from './indexPlanner'
+import type { MatchRun } from './matchRuns'
+import { sliceRange } from './matchRuns'
+import type { SegmentInfo } from './segmentReader'
+import { readSegmentRecords } from './segmentReader'
+import { INDEX_FIELDS } from './segmentIndex'
+import { SEGMENT_HEADER_BYTES } from './segmentHeader'
+import { CorruptionError } from './errors'
+import {
+  ACTIVE_INDEX_VALUES_MAX,
+  ACTIVE_READ_GAP_BYTES,
+  ACTIVE_READ_SPAN_BYTES_MAX,
+  EVENT_BYTES_MAX,
+} from './limits'
+
+/** What the active index keeps of an event: its exact fields and its time. */
+export type IndexedFields = Pick<StoredEvent, ExactField | 'timestamp'>
+
+/** Sequences of one field's values, or null once the field has too many to keep. */
+type FieldPostings = Map<string, number[]> | null
+
+/**
+ * ActiveIndex indexes the newest raw segment in memory as it grows: where each record
+ * starts, each event's time, and postings of the exact fields, like a sealed segment's
+ * index file. Gets read one record at its offset; queries count matches from the postings
+ * and read only the records of their page, instead of decoding the whole segment.
+ *
+ * It covers a prefix of the segment without gaps. The writer extends it from the durable
+ * path with the fields of the events it has just built (no decoding); a reader, or a
+ * writer whose segment held records when it opened, catches up on demand by reading on
+ * from the prefix's end to the durable size. Only the newest segment is indexed: asking
+ * about an older raw segment (one waiting to be sealed) answers "no index", so the caller
+ * reads it, and the index never flips between two segments.
+ *
+ * Memory is bounded by the segment: per record an offset, a time and one posting entry per
+ * field present; a field with more than ACTIVE_INDEX_VALUES_MAX distinct values (ids that
+ * are unique per event, say) is dropped for the rest of the segment, and queries on it
+ * read and test the segment's records instead.
+ */
+export class ActiveIndex implements SegmentIndexReader {
+  private segmentNumber = -1
+  private firstSequence = 0
+  private count = 0
+  private offsets = new Float64Array(0)
+  private times = new Float64Array(0)
+  private postings: FieldPostings[] = []
+  /** Where the record after the covered prefix starts. */
+  private end = SEGMENT_HEADER_BYTES
+
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly dir: string,
+    private readonly valuesMax = ACTIVE_INDEX_VALUES_MAX,
+  ) {}
+
+  /**
+   * addGroup adds a durable group of records that ends at `segmentEnd`; `fieldsOf` gives
+   * the indexed fields of each. A group that does not continue the prefix is left out.
+   */
+  addGroup(
+    segmentNumber: number,
+    firstSequence: number,
+    groupFirstSequence: number,
+    records: readonly Buffer[],
+    segmentEnd: number,
+    fieldsOf: (record: Buffer) => IndexedFields,
+  ): void {
+    if (segmentNumber < this.segmentNumber) return
+    if (segmentNumber > this.segmentNumber) this.reset(segmentNumber, firstSequence)
+    let offset = segmentEnd - records.reduce((sum, record) => sum + record.length, 0)
+    if (groupFirstSequence !== this.firstSequence + this.count || offset !== this.end) return
+    for (const record of records) {
+      this.add(offset, offset + record.length, fieldsOf(record))
+      offset += record.length
+    }
+  }
+
+  /**
+   * get reads the event `sequence` of the segment at its offset: null when the segment
+   * does not hold it, undefined when the index cannot say (the raw file is gone, sealed
+   * meanwhile, or the segment is not the newest) for the caller to read it another way.
+   */
+  async get(segment: SegmentInfo, sequence: number): Promise<StoredEvent | null | undefined> {
+    if (!(await this.catchUp(segment))) return undefined
+    if (sequence < segment.firstSequence || sequence > segment.lastSequence) return null
+    let found: StoredEvent | null | undefined = null
+    const read = await this.readRecords(segment, [sequence], (record) => {
+      found = decodeEvent(record.payload)
+    })
+    return read ? found : undefined
+  }
+
+  async matchSegment(segment: SegmentInfo, filter: CompiledFilter): Promise<SegmentMatches | null> {
+    if (!(await this.catchUp(segment))) return null
+    const candidates = this.candidates(filter, true)
+    if (candidates === undefined) return null
+    const used = ['active segment index: counted in memory']
+    for (const { field } of filter.exact) used.push(`active segment index: ${field}`)
+    const sequences = this.inRange(segment, filter, candidates)
+    const runs: MatchRun[] = Array.isArray(sequences)
+      ? sequences.length > 0
+        ? [sequences]
+        : []
+      : sequences.first <= sequences.last
+        ? [sequences]
+        : []
+    const skip = runs.length > 0 ? null : 'active segment index: no event matches'
+    return { skip, runs, read: null, used }
+  }
+
+  async planSegment(segment: SegmentInfo, filter: CompiledFilter): Promise<SegmentPlan> {
+    const narrows = filter.exact.length > 0 || filter.afterMs !== null || filter.beforeMs !== null
+    if (!narrows || !(await this.catchUp(segment))) return READ_WHOLE
+    // Fields dropped for too many values narrow nothing here; every record read is tested.
+    const candidates = this.candidates(filter, false) ?? null
+    const sequences = this.inRange(segment, filter, candidates)
+    const list = Array.isArray(sequences) ? sequences : null
+    const used = filter.exact
+      .filter(({ field }) => candidates !== null && this.postings[INDEX_FIELDS.indexOf(field)])
+      .map(({ field }) => `active segment index: ${field}`)
+    if (list === null) return { skip: null, used }
+    if (list.length === 0) return { skip: 'active segment index: no event matches', used }
+    return {
+      skip: null,
+      used: [...used, 'active segment index: record offsets'],
+      read: async (onRecord) => {
+        if (!(await this.readRecords(segment, list, onRecord))) {
+          const wanted = new Set(list)
+          await readSegmentRecords(this.fs, this.dir, segment, (record) =>
+            wanted.has(record.header.sequence) ? onRecord(record) : undefined,
+          )
+        }
+      },
+    }
+  }
+
+  async readSequences(
+    segment: SegmentInfo,
+    sequences: readonly number[],
+  ): Promise<Map<number, StoredEvent> | null> {
+    if (!(await this.catchUp(segment))) return null
+    const found = new Map<number, StoredEvent>()
+    const read = await this.readRecords(segment, sequences, (record) => {
+      found.set(record.header.sequence, decodeEvent(record.payload))
+    })
+    return read ? found : null
+  }
+
+  private add(offset: number, end: number, fields: IndexedFields): void {
+    if (this.count === this.offsets.length) {
+      const capacity = Math.max(1024, this.count * 2)
+      this.offsets = grown(this.offsets, capacity)
+      this.times = grown(this.times, capacity)
+    }
+    const sequence = this.firstSequence + this.count
+    this.offsets[this.count] = offset
+    this.times[this.count] = Date.parse(fields.timestamp)
+    this.count++
+    this.end = end
+    INDEX_FIELDS.forEach((field, f) => {
+      const postings = this.postings[f]
+      const value = fields[field]
+      if (!postings || typeof value !== 'string') return
+      const list = postings.get(value)
+      if (list) list.push(sequence)
+      else if (postings.size < this.valuesMax) postings.set(value, [sequence])
+      else this.postings[f] = null
+    })
+  }
+
+  /**
+   * catchUp makes the index cover `segment` through its last durable record, reading on
+   * from the covered prefix. False when it cannot: the segment is not the newest, or its
+   * raw file is gone (sealed meanwhile).
+   */
+  private async catchUp(segment: SegmentInfo): Promise<boolean> {
+    if (segment.sealed || segment.segmentNumber < this.segmentNumber) return false
+    if (segment.segmentNumber > this.segmentNumber) {
+      this.reset(segment.segmentNumber, segment.firstSequence)
+    }
+    if (this.firstSequence + this.count > segment.lastSequence) return true
+    const handle = await this.open(segment)
+    if (!handle) return false
+    try {
+      const walked = await walkRecords(
+        fileSource(handle, segment.rawBytes),
+        this.end,
+        false,
+        (record) => {
+          if (record.header.sequence !== this.firstSequence + this.count) return
+          if (record.offset === this.end) {
+            this.add(record.offset, record.end, decodeEvent(record.payload))
+          }
+        },
+      )
+      if (walked.kind !== 'end') {
+        const reason = walked.kind === 'bad' ? walked.reason : 'segment ends inside a record'
+        throw new CorruptionError(segment.name, walked.offset, reason)
+      }
+    } finally {
+      await handle.close()
+    }
+    return this.firstSequence + this.count > segment.lastSequence
+  }
+
+  /**
+   * candidates intersects the postings of the filter's exact fields: null when it names
+   * none, undefined when a field is not indexed (dropped) and `exact` asks for all of them;
+   * without `exact` such a field is left out (the result then holds more than the matches).
+   */
+  private candidates(filter: CompiledFilter, exact: boolean): number[] | null | undefined {
+    const clauses: number[][][] = []
+    for (const { field, values } of filter.exact) {
+      const postings = this.postings[INDEX_FIELDS.indexOf(field)]
+      if (!postings) {
+        if (exact) return undefined
+        continue
+      }
+      clauses.push([...values].map((value) => postings.get(value) ?? []))
+    }
+    return clauses.length > 0 ? candidateSequences(clauses) : null
+  }
+
+  /**
+   * inRange keeps the sequences of the segment within the filter's sequence and time
+   * bounds: the whole range when nothing else narrows it, else the list.
+   */
+  private inRange(
+    segment: SegmentInfo,
+    filter: CompiledFilter,
+    candidates: readonly number[] | null,
+  ): number[] | { first: number; last: number } {
+    const from = Math.max(filter.fromSequence, segment.firstSequence)
+    const to = Math.min(filter.toSequence, segment.lastSequence)
+    const timed = filter.afterMs !== null || filter.beforeMs !== null
+    if (!timed) return candidates ? sliceRange(candidates, from, to) : { first: from, last: to }
+    const afterMs = filter.afterMs ?? Number.NEGATIVE_INFINITY
+    const beforeMs = filter.beforeMs ?? Number.POSITIVE_INFINITY
+    const inTime = (sequence: number) => {
+      const timeMs = this.times[sequence - this.firstSequence]!
+      return timeMs > afterMs && timeMs < beforeMs
+    }
+    if (candidates) return sliceRange(candidates, from, to).filter(inTime)
+    const list: number[] = []
+    for (let sequence = from; sequence <= to; sequence++) if (inTime(sequence)) list.push(sequence)
+    return list
+  }
+
+  /**
+   * readRecords reads the records of `sequences` (ascending, covered), nearby ones with one
+   * read, and checks each is the record expected there. False when the raw file is gone.
+   */
+  private async readRecords(
+    segment: SegmentInfo,
+    sequences: readonly number[],
+    onRecord: (record: RecordAt) => boolean | void,
+  ): Promise<boolean> {
+    const handle = await this.open(segment)
+    if (!handle) return false
+    try {
+      for (const span of this.spans(sequences)) {
+        const bytes = await readRange(handle, span.start, span.end - span.start)
+        for (const sequence of span.sequences) {
+          const offset = this.offsets[sequence - this.firstSequence]!
+          const read = readRecord(bytes, offset - span.start, {
+            checkDigest: false,
+            payloadLengthMax: EVENT_BYTES_MAX,
+          })
+          if (read.kind !== 'record' || read.header.sequence !== sequence) {
+            const reason =
+              read.kind === 'bad' ? read.reason : `record ${sequence} is not at ${offset}`
+            throw new CorruptionError(segment.name, offset, reason)
+          }
+          const record = { offset, header: read.header, payload: read.payload }
+          if (onRecord({ ...record, end: span.start + read.end }) === true) return true
+        }
+      }
+    } finally {
+      await handle.close()
+    }
+    return true
+  }
+
+  /**
+   * spans groups records to read: one read covers records closer than ACTIVE_READ_GAP_BYTES
+   * to each other, up to ACTIVE_READ_SPAN_BYTES_MAX (a single larger record reads alone).
+   */
+  private spans(
+    sequences: readonly number[],
+  ): { start: number; end: number; sequences: number[] }[] {
+    const spans: { start: number; end: number; sequences: number[] }[] = []
+    for (const sequence of sequences) {
+      const i = sequence - this.firstSequence
+      const start = this.offsets[i]!
+      const end = i + 1 < this.count ? this.offsets[i + 1]! : this.end
+      const span = spans.at(-1)
+      if (
+        span &&
+        start - span.end <= ACTIVE_READ_GAP_BYTES &&
+        end - span.start <= ACTIVE_READ_SPAN_BYTES_MAX
+      ) {
+        span.end = end
+        span.sequences.push(sequence)
+      } else spans.push({ start, end, sequences: [sequence] })
+    }
+    return spans
+  }
+
+  private async open(segment: SegmentInfo): Promise<FileHandle | null> {
+    try {
+      return await this.fs.open(`${this.dir}/${segment.name}`, 'read')
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return null
+      throw error
+    }
+  }
+
+  private reset(segmentNumber: number, firstSequence: number): void {
+    this.segmentNumber = segmentNumber
+    this.firstSequence = firstSequence
+    this.count = 0
+    this.offsets = new Float64Array(0)
+    this.times = new Float64Array(0)
+    this.postings = INDEX_FIELDS.map(() => new Map<string, number[]>())
+    this.end = SEGMENT_HEADER_BYTES
+  }
+}
+
+function grown(array: Float64Array, capacity: number): Float64Array<ArrayBuffer> {
+  const next = new Float64Array(capacity)
+  next.set(array)
+  return next
+}

@@ -1,0 +1,167 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { StoredEvent } from '../../../src/shared/event'
+import type { EventQuery } from '../../../src/shared/query'
+import { EventStore } from '../../../src/main/engine/eventStore'
+import { ActiveIndex } from '../../../src/main/engine/activeIndex'
+import { nodeFileSystem } from '../../../src/main/engine/nodeFileSystem'
+import { runQuery } from '../../../src/main/engine/queryRunner'
+import { readSegmentRecords } from '../../../src/main/engine/segmentReader'
+import type { SegmentInfo } from '../../../src/main/engine/segmentReader'
+import {
+  expectCursorWalk,
+  expected,
+  expectModelAnswer,
+  inputs,
+  queryArb,
+} from '../../support/queryModel'
+
+const SEED = Number(process.env.SEED ?? Date.now() % 2 ** 31)
+const NUM_RUNS = Number(process.env.NUM_RUNS ?? 100)
+console.log(
+  `active index differential: SEED=${SEED} NUM_RUNS=${NUM_RUNS} (replay: SEED=${SEED} npx vitest run test/unit/engine/activeIndex.test.ts)`,
+)
+
+const BIG_SEGMENT = 4 * 1024 * 1024
+const COUNTED = 'active segment index: counted in memory'
+
+/**
+ * The whole store sits in its active segment. The writer's index is built three ways: by
+ * catching up on records that were there when it opened, from the durable path as it
+ * appends, and again by catching up on appends made before any query asked for it.
+ */
+describe('active segment index', () => {
+  let dir: string
+  let writer: EventStore
+  let all: StoredEvent[]
+
+  beforeAll(async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lhs-active-'))
+    dir = `${root}/store`
+    const events = inputs(400, SEED)
+    const first = await EventStore.open(dir, { create: true, segmentBytesMax: BIG_SEGMENT })
+    for (let i = 0; i < 150; i += 7) await first.appendBatch(events.slice(i, Math.min(i + 7, 150)))
+    await first.close()
+    writer = await EventStore.open(dir, { segmentBytesMax: BIG_SEGMENT })
+    await writer.query({ limit: 1 }) // catches up on the 150 records
+    for (let i = 150; i < 400; i += 5) await writer.appendBatch(events.slice(i, i + 5))
+    all = []
+    await writer.readAll((event) => all.push(event))
+    expect(writer.inspect().segments).toHaveLength(1)
+    return async () => {
+      await writer.close()
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
+  it('answers random filters, orders and pages like a brute-force scan (writer)', async () => {
+    await fc.assert(
+      fc.asyncProperty(queryArb, (query) => expectModelAnswer(writer, all, query)),
+      { seed: SEED, numRuns: NUM_RUNS },
+    )
+    await fc.assert(
+      fc.asyncProperty(queryArb, (query) => expectCursorWalk(writer, all, query)),
+      { seed: SEED, numRuns: Math.ceil(NUM_RUNS / 4) },
+    )
+  })
+
+  it('answers the same in a read-only store that catches up from the file', async () => {
+    const reader = await EventStore.open(dir, { access: 'read' })
+    try {
+      await fc.assert(
+        fc.asyncProperty(queryArb, (query) => expectModelAnswer(reader, all, query)),
+        { seed: SEED + 1, numRuns: NUM_RUNS },
+      )
+      for (const sequence of [1, 150, 151, 400]) {
+        expect(await reader.getBySequence(sequence)).toEqual(all[sequence - 1])
+      }
+      expect(await reader.getBySequence(401)).toBeNull()
+    } finally {
+      await reader.close()
+    }
+  })
+
+  it('counts an exact filter in memory and reads only the page', async () => {
+    for (const order of ['asc', 'desc'] as const) {
+      const query: EventQuery = { event_types: ['command_received'], limit: 4, order }
+      const result = await writer.query(query)
+      const want = expected(all, query)
+      expect(result.total_count).toBe(want.length)
+      expect(result.events.map((e) => e.sequence)).toEqual(want.slice(0, 4).map((e) => e.sequence))
+      expect(result.plan.index_used).toContain(COUNTED)
+      expect(result.plan.events_scanned).toBe(4)
+    }
+  })
+
+  it('answers a time range from the times it keeps, reading only the page', async () => {
+    const query: EventQuery = {
+      after_timestamp: all[10]!.timestamp,
+      before_timestamp: all[300]!.timestamp,
+      limit: 5,
+    }
+    const result = await writer.query(query)
+    expect(result.total_count).toBe(expected(all, query).length)
+    expect(result.total_count).toBeGreaterThan(5)
+    expect(result.plan.events_scanned).toBe(5)
+  })
+
+  it('reads only candidate records when the filter also needs the event', async () => {
+    const query: EventQuery = { aggregate_ids: ['a1'], data_contains: { status: 'ok' } }
+    const result = await writer.query(query)
+    expect(result.total_count).toBe(expected(all, query).length)
+    expect(result.plan.index_used).toContain('active segment index: record offsets')
+    expect(result.plan.events_scanned).toBe(all.filter((e) => e.aggregate_id === 'a1').length)
+  })
+
+  it('sees appends made after a query, through the durable path', async () => {
+    const before = await writer.query({ aggregate_ids: ['late'] })
+    expect(before.total_count).toBe(0)
+    const added = await writer.append({ ...inputs(1, SEED)[0]!, aggregate_id: 'late' })
+    const after = await writer.query({ aggregate_ids: ['late'] })
+    expect(after.events.map((e) => e.sequence)).toEqual([added.sequence])
+    expect(after.plan.index_used).toContain(COUNTED)
+    expect((await writer.getBySequence(added.sequence))?.aggregate_id).toBe('late')
+    all.push((await writer.getBySequence(added.sequence))!)
+  })
+
+  it('drops a field with too many values and still answers exactly', async () => {
+    // Five values at most: the four event types stay indexed, the twenty correlation ids not.
+    const active = new ActiveIndex(nodeFileSystem, dir, 5)
+    const segment = activeSegmentOf(writer, dir)
+    const read = (s: SegmentInfo, onRecord: Parameters<typeof readSegmentRecords>[3]) =>
+      readSegmentRecords(nodeFileSystem, dir, s, onRecord)
+    for (const query of [
+      { correlation_id: 'c3' },
+      { correlation_id: 'c3', event_types: ['agent_heartbeat'] },
+      { event_types: ['agent_heartbeat'], limit: 3 },
+    ] satisfies EventQuery[]) {
+      const result = await runQuery(query, [segment], read, active)
+      const want = expected(all, query)
+      expect(result.total_count).toBe(want.length)
+      expect(result.events.map((e) => e.sequence)).toEqual(
+        want.slice(0, query.limit ?? 100).map((e) => e.sequence),
+      )
+      const counted = result.plan.index_used.includes(COUNTED)
+      expect(counted).toBe(query.correlation_id === undefined)
+    }
+  })
+})
+
+/** activeSegmentOf describes the store's one raw segment as the read path sees it. */
+function activeSegmentOf(store: EventStore, dir: string): SegmentInfo {
+  const info = store.inspect().segments[0]!
+  const bytes = statSync(`${dir}/${info.name}`).size
+  return {
+    segmentNumber: Number(/(\d+)/.exec(info.name)![1]),
+    name: info.name,
+    sealed: false,
+    firstSequence: info.first_sequence!,
+    lastSequence: info.last_sequence!,
+    records: info.records,
+    bytes,
+    rawBytes: bytes,
+  }
+}
