@@ -446,6 +446,7 @@ export class EventStore {
     this.state.closed = true
     for (const listener of this.closeListeners) listener()
     await this.writes.close()
+    await this.reads.close()
     await this.monitorValue.settled()
     if (this.holdsLock) await releaseLock(this.state.ctx.fs, this.state.ctx.dir)
   }

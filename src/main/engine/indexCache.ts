@@ -19,11 +19,12 @@ import type { MatchRun } from './matchRuns'
 import { runSize, sliceRange } from './matchRuns'
 import { candidateSequences, memberOf, membersToRead, READ_WHOLE } from './indexPlanner'
 import type { SegmentInfo } from './segmentReader'
-import { manifestName } from './segmentNames'
+import { manifestName, sealedName } from './segmentNames'
+import { FileHandles } from './fileHandles'
 import { SealedMembers } from './sealedMembers'
 import { decodeEvent } from './eventCodec'
 import { crc32c } from './crc32c'
-import { INDEX_CACHE_BYTES_MAX, MEMBER_CACHE_BYTES_MAX } from './limits'
+import { INDEX_CACHE_BYTES_MAX, MEMBER_CACHE_BYTES_MAX, OPEN_FILES_MAX } from './limits'
 
 /**
  * SegmentIndexes holds, per sealed segment, only the summary of its index (identity,
@@ -41,6 +42,8 @@ export class SegmentIndexes implements SegmentIndexReader {
   private readonly sections: SectionCache
   /** Gzip members read through the indexes, with the cache of inflated ones. */
   readonly members: SealedMembers
+  /** Sealed segments and index files stay open between reads (OPEN_FILES_MAX). */
+  private readonly handles: FileHandles
 
   constructor(
     private readonly fs: FileSystem,
@@ -49,7 +52,13 @@ export class SegmentIndexes implements SegmentIndexReader {
     memberCacheBytesMax = MEMBER_CACHE_BYTES_MAX,
   ) {
     this.sections = new SectionCache(cacheBytesMax)
-    this.members = new SealedMembers(fs, dir, memberCacheBytesMax)
+    this.handles = new FileHandles(fs, OPEN_FILES_MAX)
+    this.members = new SealedMembers(this.handles, dir, memberCacheBytesMax)
+  }
+
+  /** close closes the files kept open for reading. */
+  close(): Promise<void> {
+    return this.handles.close()
   }
 
   /**
@@ -57,8 +66,7 @@ export class SegmentIndexes implements SegmentIndexReader {
    * when not given). Returns null when the index is usable, or why it is not.
    */
   async load(segmentNumber: number, manifest?: SegmentManifest | null): Promise<string | null> {
-    this.sections.forget(segmentNumber)
-    this.members.cache.forget(segmentNumber)
+    await this.forgetFiles(segmentNumber)
     const reason = await this.read(segmentNumber, manifest ?? (await this.manifest(segmentNumber)))
     if (typeof reason !== 'string') {
       this.summaries.set(segmentNumber, reason)
@@ -69,10 +77,17 @@ export class SegmentIndexes implements SegmentIndexReader {
   }
 
   /** forget drops what is known of a segment's index (it was removed or replaced). */
-  forget(segmentNumber: number): void {
+  async forget(segmentNumber: number): Promise<void> {
     this.summaries.delete(segmentNumber)
+    await this.forgetFiles(segmentNumber)
+  }
+
+  /** forgetFiles drops the cached postings, members and open files of a segment. */
+  private async forgetFiles(segmentNumber: number): Promise<void> {
     this.sections.forget(segmentNumber)
     this.members.cache.forget(segmentNumber)
+    await this.handles.forget(`${this.dir}/${indexName(segmentNumber)}`)
+    await this.handles.forget(`${this.dir}/${sealedName(segmentNumber)}`)
   }
 
   /** status says whether a segment's index is in use, or why not (tests and tools). */
@@ -274,13 +289,10 @@ export class SegmentIndexes implements SegmentIndexReader {
     const cached = this.sections.get(summary.segmentNumber, field)
     if (cached) return cached
     const ref = summary.sections[field]!
-    const handle = await this.fs.open(`${this.dir}/${indexName(summary.segmentNumber)}`, 'read')
-    let bytes: Buffer
-    try {
-      bytes = await readRange(handle, ref.offset, ref.length)
-    } finally {
-      await handle.close()
-    }
+    const bytes = await this.handles.use(
+      `${this.dir}/${indexName(summary.segmentNumber)}`,
+      (handle) => readRange(handle, ref.offset, ref.length),
+    )
     if (bytes.length !== ref.length || crc32c(bytes) !== ref.crc) {
       // Changed since it was loaded: stop trusting it; a writer's next open rebuilds it.
       this.summaries.set(summary.segmentNumber, 'index section checksum mismatch')

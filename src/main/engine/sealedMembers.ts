@@ -1,4 +1,4 @@
-import type { FileSystem } from './fileSystem'
+import type { FileHandles } from './fileHandles'
 import { readRange } from './fileSystem'
 import type { IndexSummary } from './segmentIndex'
 import { MEMBER_STRIDE } from './segmentIndex'
@@ -24,7 +24,7 @@ interface RecordTable {
  * SealedMembers reads single gzip members of sealed segments, found through a segment
  * index's member table, and walks their records. Inflated members are kept in a MemberCache
  * (MEMBER_CACHE_BYTES_MAX), so asking for the same member again costs neither a file read
- * nor an inflate. Members not cached are read with one file handle per call, consecutive
+ * nor an inflate. Members not cached are read through the store's open handles, consecutive
  * ones with one read, and inflated MEMBER_READS_PARALLEL_MAX at a time on the thread pool,
  * so memory beyond the cache holds at most that many members.
  *
@@ -41,7 +41,7 @@ export class SealedMembers {
   private readonly tables = new WeakMap<Buffer, RecordTable>()
 
   constructor(
-    private readonly fs: FileSystem,
+    private readonly handles: FileHandles,
     private readonly dir: string,
     cacheBytesMax = MEMBER_CACHE_BYTES_MAX,
   ) {
@@ -106,9 +106,8 @@ export class SealedMembers {
     const found = members.map((member) => this.cache.get(segmentNumber, gzSha256, member))
     const missing = members.filter((_, k) => !found[k])
     if (missing.length === 0) return found as Buffer[]
-    const handle = await this.fs.open(`${this.dir}/${sealedName(segmentNumber)}`, 'read')
     const read = new Map<number, Buffer>()
-    try {
+    await this.handles.use(`${this.dir}/${sealedName(segmentNumber)}`, async (handle) => {
       const inflating: Promise<void>[] = []
       for (const run of consecutiveRuns(missing)) {
         const from = gzStart(summary, run[0]!)
@@ -126,9 +125,7 @@ export class SealedMembers {
       // Every read settles before the handle closes; the first failure is the answer.
       const failed = (await Promise.allSettled(inflating)).find((r) => r.status === 'rejected')
       if (failed) throw failed.reason
-    } finally {
-      await handle.close()
-    }
+    })
     for (const [member, bytes] of read) this.cache.set(segmentNumber, gzSha256, member, bytes)
     return members.map((member, k) => found[k] ?? read.get(member)!)
   }
