@@ -11,7 +11,13 @@ export async function buildStore(
   events: number,
   segmentBytesMax: number,
 ): Promise<void> {
-  const store = await EventStore.open(dir, { create: true, segmentBytesMax })
+  // No SLA evaluation while building: on a loaded machine it could enter EMERGENCY and
+  // refuse the build's appends, which measure nothing here.
+  const store = await EventStore.open(dir, {
+    create: true,
+    segmentBytesMax,
+    monitor: { evaluateIntervalMs: null },
+  })
   for (let i = 0; i < events; i += 1000) {
     const batch = Array.from({ length: Math.min(1000, events - i) }, (_, k) => sampleEvent(i + k))
     await store.appendBatch(batch)

@@ -35,6 +35,8 @@ export async function buildReadStores(
     create: true,
     nodeId: 'bench',
     segmentBytesMax: options.segmentMib * MIB,
+    // No SLA evaluation while building: EMERGENCY on a loaded machine would refuse appends.
+    monitor: { evaluateIntervalMs: null },
   })
   for (const chunk of benchEventChunks(options.storeEvents, BUILD_BATCH)) {
     await store.appendBatch(chunk)
