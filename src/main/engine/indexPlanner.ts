@@ -62,12 +62,44 @@ export const READ_WHOLE: SegmentPlan = { skip: null, used: [] }
 export function candidateSequences(clauses: readonly (readonly number[][])[]): number[] {
   let result: number[] | null = null
   for (const lists of clauses) {
-    // One posting list is ascending and distinct already; only several need merging.
-    const union = lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort((a, b) => a - b)
+    const union = unionAll(lists)
     result = result === null ? union : intersectSorted(result, union)
     if (result.length === 0) break
   }
   return result ?? []
+}
+
+/**
+ * unionAll merges ascending lists of distinct numbers (posting lists) in pairs, round after
+ * round: O(n log k) for k lists, with no sort.
+ */
+function unionAll(lists: readonly number[][]): number[] {
+  let round = lists
+  while (round.length > 1) {
+    const next: number[][] = []
+    for (let i = 0; i < round.length; i += 2) {
+      next.push(i + 1 < round.length ? unionSorted(round[i]!, round[i + 1]!) : round[i]!)
+    }
+    round = next
+  }
+  return round[0] ?? []
+}
+
+function unionSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length && j < b.length) {
+    if (a[i]! < b[j]!) out.push(a[i++]!)
+    else if (a[i]! > b[j]!) out.push(b[j++]!)
+    else {
+      out.push(a[i++]!)
+      j++
+    }
+  }
+  while (i < a.length) out.push(a[i++]!)
+  while (j < b.length) out.push(b[j++]!)
+  return out
 }
 
 function intersectSorted(a: readonly number[], b: readonly number[]): number[] {
