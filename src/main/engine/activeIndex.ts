@@ -6,7 +6,9 @@ import type { RecordAt } from './recordIterator'
 import { walkRecords } from './recordIterator'
 import { readRecord } from './recordCodec'
 import { decodeEvent } from './eventCodec'
-import type { CompiledFilter, ExactField } from './eventFilter'
+import type { CompiledFilter } from './eventFilter'
+import type { IndexedFields } from './eventFields'
+import { readIndexedFields } from './eventFields'
 import type { SegmentIndexReader, SegmentMatches, SegmentPlan } from './indexPlanner'
 import { candidateSequences, READ_WHOLE } from './indexPlanner'
 import type { MatchRun } from './matchRuns'
@@ -22,9 +24,6 @@ import {
   ACTIVE_READ_SPAN_BYTES_MAX,
   EVENT_BYTES_MAX,
 } from './limits'
-
-/** What the active index keeps of an event: its exact fields and its time. */
-export type IndexedFields = Pick<StoredEvent, ExactField | 'timestamp'>
 
 /** Sequences of one field's values, or null once the field has too many to keep. */
 type FieldPostings = Map<string, number[]> | null
@@ -199,7 +198,7 @@ export class ActiveIndex implements SegmentIndexReader {
         (record) => {
           if (record.header.sequence !== this.firstSequence + this.count) return
           if (record.offset === this.end) {
-            this.add(record.offset, record.end, decodeEvent(record.payload))
+            this.add(record.offset, record.end, readIndexedFields(record.payload))
           }
         },
       )

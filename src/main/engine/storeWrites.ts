@@ -12,7 +12,8 @@ import { encodeRecord, recordPayload } from './recordCodec'
 import type { StoreMetrics } from './metrics/storeMetrics'
 import type { SegmentUpkeep } from './segmentUpkeep'
 import type { StoreReads } from './storeReads'
-import type { IndexedFields } from './activeIndex'
+import type { IndexedFields } from './eventFields'
+import { readIndexedFields } from './eventFields'
 import type { StoreState } from './storeState'
 import type { AdmitOptions } from './sla/appendAdmission'
 import { writeCleanMarker } from './cleanMarker'
@@ -322,7 +323,7 @@ export class StoreWrites {
       size,
       (record) => {
         const fields = this.indexedFields.get(record)
-        return fields ?? decodeEvent(recordPayload(record))
+        return fields ?? readIndexedFields(recordPayload(record))
       },
     )
     if (this.state.appendListeners.size === 0) return
