@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../../shared/event'
 import type { ExactField } from './eventFilter'
+import { INDEX_FIELDS } from './segmentIndex'
 import { NESTING_DEPTH_MAX } from './limits'
 
 /** What indexes keep of an event: its exact fields and its time. */
@@ -13,16 +14,7 @@ type Key = keyof IndexedFields
  */
 const SKIP_DEPTH_MAX = 2 * NESTING_DEPTH_MAX
 
-const WANTED: readonly Key[] = [
-  'event_type',
-  'aggregate_id',
-  'aggregate_type',
-  'source_agent',
-  'source_component',
-  'correlation_id',
-  'causation_id',
-  'timestamp',
-]
+const WANTED: readonly Key[] = [...INDEX_FIELDS, 'timestamp']
 /** The wanted keys' bytes by length, to match keys in place without making strings. */
 const WANTED_BY_LENGTH = new Map<number, { key: Key; bytes: Buffer }[]>()
 for (const key of WANTED) {

@@ -19,6 +19,7 @@ import {
   INDEX_HEADER_BYTES,
 } from '../../../src/main/engine/segmentIndex'
 import { flipByte, truncateAt } from '../../support/corrupt'
+import { expected as bruteForce } from '../../support/queryModel'
 
 /**
  * Segment indexes are derived data: these tests damage them in every way we can think of
@@ -64,23 +65,7 @@ const QUERIES: EventQuery[] = [
 
 /** What a query must return, computed by brute force (no index involved). */
 function expected(all: StoredEvent[], q: EventQuery): { total: number; sequences: number[] } {
-  const time = (e: StoredEvent) => Date.parse(e.timestamp)
-  const matching = all.filter(
-    (e) =>
-      (!q.event_types || q.event_types.includes(e.event_type)) &&
-      (!q.aggregate_ids || q.aggregate_ids.includes(e.aggregate_id)) &&
-      (!q.aggregate_types || q.aggregate_types.includes(e.aggregate_type)) &&
-      (!q.source_agents || q.source_agents.includes(e.source_agent as string)) &&
-      (!q.source_components || q.source_components.includes(e.source_component)) &&
-      (q.correlation_id === undefined || e.correlation_id === q.correlation_id) &&
-      (q.causation_id === undefined || e.causation_id === q.causation_id) &&
-      (q.after_sequence === undefined || e.sequence > q.after_sequence) &&
-      (q.after_timestamp === undefined || time(e) > Date.parse(q.after_timestamp)) &&
-      (q.before_timestamp === undefined || time(e) < Date.parse(q.before_timestamp)) &&
-      (q.data_contains === undefined || (e.data as { i: number }).i === q.data_contains.i),
-  )
-  const sign = q.order === 'desc' ? -1 : 1
-  matching.sort((a, b) => sign * (a.sequence - b.sequence))
+  const matching = bruteForce(all, q)
   return { total: matching.length, sequences: matching.slice(0, q.limit).map((e) => e.sequence) }
 }
 
