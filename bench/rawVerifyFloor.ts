@@ -1,25 +1,28 @@
 /**
- * The raw floor of verification, shared by the verify benchmark and the harness: reading,
- * inflating and hashing segment files on fresh worker threads, with none of the engine's
- * parsing or bookkeeping, so the engine's verification can be quoted as a share of it.
+ * The raw floor of verification, shared by the verify benchmark and the harness's verify and
+ * open groups: reading, inflating and hashing segment files on fresh worker threads, with
+ * none of the engine's parsing or bookkeeping, so the engine's work can be quoted as a share
+ * of it.
  */
 import * as fs from 'node:fs'
 import { Worker } from 'node:worker_threads'
 
 /**
  * RAW_WORKER is the raw floor as plain CommonJS for an eval worker: read each file, inflate
- * it if asked, then hash it in 1 MiB chunks or record by record (the payload of each record
- * sits at +32 and its length at +8; nothing else of the record is parsed).
+ * it if asked and it is a .gz file, then hash it in 1 MiB chunks or record by record (the
+ * payload of each record sits at +32 and its length at +8; nothing else of the record is
+ * parsed). It reports the bytes it covered and how long that took inside the worker.
  */
 const RAW_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads')
 const fs = require('node:fs')
 const zlib = require('node:zlib')
 const { createHash, hash } = require('node:crypto')
+const started = performance.now()
 let bytes = 0
 for (const path of workerData.paths) {
   let raw = fs.readFileSync(path)
-  if (workerData.gunzip) raw = zlib.gunzipSync(raw)
+  if (workerData.gunzip && path.endsWith('.gz')) raw = zlib.gunzipSync(raw)
   if (workerData.hash === 'records') {
     for (let at = 64; at + 32 <= raw.length; ) {
       const length = raw.readUInt32BE(at + 8)
@@ -33,12 +36,19 @@ for (const path of workerData.paths) {
   }
   bytes += raw.length
 }
-parentPort.postMessage(bytes)
+parentPort.postMessage({ bytes, ms: performance.now() - started })
 `
 
 export interface RawWork {
+  /** Inflate the .gz files among the paths (the others are read as they are). */
   gunzip: boolean
   hash: 'none' | 'chunks' | 'records'
+}
+
+/** RawRun is what one worker covered: uncompressed bytes, and its time from first read to last hash. */
+export interface RawRun {
+  bytes: number
+  ms: number
 }
 
 /**
@@ -62,16 +72,18 @@ export async function rawVerifyFloor(
     group.paths.push(file.path)
     group.bytes += file.bytes
   }
-  const done = groups.map(
-    (group) =>
-      new Promise<number>((resolve, reject) => {
-        const worker = new Worker(RAW_WORKER, {
-          eval: true,
-          workerData: { paths: group.paths, ...work },
-        })
-        worker.once('message', (bytes: number) => resolve(bytes))
-        worker.once('error', reject)
-      }),
-  )
-  return (await Promise.all(done)).reduce((sum, bytes) => sum + bytes, 0)
+  const runs = await Promise.all(groups.map((group) => rawWorkerRun(group.paths, work)))
+  return runs.reduce((sum, run) => sum + run.bytes, 0)
+}
+
+/**
+ * rawWorkerRun runs RAW_WORKER over `paths` on one fresh worker. Its time leaves out the
+ * worker's start-up, so a short run is not charged for it.
+ */
+export function rawWorkerRun(paths: string[], work: RawWork): Promise<RawRun> {
+  return new Promise<RawRun>((resolve, reject) => {
+    const worker = new Worker(RAW_WORKER, { eval: true, workerData: { paths, ...work } })
+    worker.once('message', (run: RawRun) => resolve(run))
+    worker.once('error', reject)
+  })
 }

@@ -11,6 +11,7 @@ import {
 } from './appendGroups'
 import { HTTP } from './httpGroup'
 import { HEAP_PER_1000, MEMORY } from './memoryGroup'
+import { CRASH_RATE, OPEN, RAW_READ_SHA } from './openGroup'
 import {
   BY_ID,
   BY_SEQUENCE,
@@ -24,8 +25,8 @@ import { FIRST_DELIVERY, REPLAY, REPLAY_RATE, RESUME } from './replayGroup'
 import { RAW_GUNZIP_SHA, VERIFY, VERIFY_RATE } from './verifyGroup'
 
 /**
- * compareToGoals adds issue 8's comparisons, each a ratio of one repetition's pair (above 1:
- * the engine did better), with the goal's least ratio where the issue sets one.
+ * compareToGoals adds the comparisons of issues 8 and 3, each a ratio of one repetition's
+ * pair (above 1: the engine did better), with the goal's least ratio where the issue sets one.
  */
 export function compareToGoals(results: BenchResults): void {
   const figure = (group: string, contender: string, metric: string) =>
@@ -106,6 +107,12 @@ export function compareToGoals(results: BenchResults): void {
     figure(VERIFY, ENGINE, VERIFY_RATE),
     figure(VERIFY, RAW_GUNZIP_SHA, VERIFY_RATE),
     null,
+  )
+  results.compare(
+    'open after crash: engine / raw read + SHA-256 of the files it read',
+    figure(OPEN, ENGINE, CRASH_RATE),
+    figure(OPEN, RAW_READ_SHA, CRASH_RATE),
+    0.5,
   )
 }
 

@@ -3,6 +3,8 @@ import * as fs from 'node:fs'
 import { join } from 'node:path'
 import { EventStore } from '../../src/main/engine/eventStore'
 import { CLEAN_FILE } from '../../src/main/engine/storeDirectory'
+import { CountingFileSystem } from '../../test/support/countingFileSystem'
+import { rawWorkerRun } from '../rawVerifyFloor'
 import { ENGINE } from './appendGroups'
 import { forkHarness } from './forkHarness'
 import { benchEvents } from './benchEvents'
@@ -14,6 +16,10 @@ import type { ReadStores } from './readStores'
 export const OPEN = 'open as writer'
 export const AFTER_CLEAN = 'after clean shutdown'
 export const AFTER_CRASH = 'after crash (killed mid-append)'
+/** The crash-open's throughput over the files it read, and the raw floor's over the same. */
+export const CRASH_RATE = 'after crash: uncompressed MB/s of the files it read'
+export const CRASH_READ = 'after crash: MB read from disk'
+export const RAW_READ_SHA = 'raw read + SHA-256 (+ gunzip of .gz) of those files, 1 thread'
 /** The flag that makes the harness a child that appends until it is killed. */
 export const CRASH_CHILD_FLAG = '--crash-child'
 
@@ -33,8 +39,14 @@ export async function crashChild(dir: string): Promise<void> {
 
 /**
  * openGroup times opening the read store as its writer after a clean close, and after a
- * crash. It runs after the other read groups: each crash adds a few events to the store. Each crash repetition kills a fresh child; the open that follows repairs the
- * store, and closing it makes the next clean repetition clean again.
+ * crash. It runs after the other read groups: each crash adds a few events to the store.
+ * Each crash repetition kills a fresh child; the open that follows repairs the store, and
+ * closing it makes the next clean repetition clean again.
+ *
+ * The crash-open's raw counterpart comes from the same repetition: the open runs on a file
+ * system that counts what it reads, and right after it one worker thread reads every file
+ * it read, inflates the .gz ones and hashes them all with SHA-256. Both rates are over the
+ * same uncompressed bytes, so their ratio is the raw floor's time over the open's.
  */
 export async function openGroup(
   options: HarnessOptions,
@@ -42,12 +54,19 @@ export async function openGroup(
   stores: ReadStores,
   results: BenchResults,
 ): Promise<void> {
-  const timeOpen = async (metric: string) => {
+  const add = (contender: string, metric: string, unit: string, value: number) =>
+    results.add(
+      { group: OPEN, contender, metric, unit, better: unit === 'MB/s' ? 'higher' : 'lower' },
+      value,
+    )
+  /** timeOpen opens and closes the store; `counting` sees only what the open itself read. */
+  const timeOpen = async (counting?: CountingFileSystem) => {
     const started = performance.now()
-    const store = await EventStore.open(stores.engineDir, { nodeId: 'bench' })
+    const store = await EventStore.open(stores.engineDir, { nodeId: 'bench', fs: counting })
     const ms = performance.now() - started
+    const read = new Map(counting?.bytesRead)
     await store.close()
-    results.add({ group: OPEN, contender: ENGINE, metric, unit: 'ms', better: 'lower' }, ms)
+    return { ms, read }
   }
   const crash = async () => {
     const { child } = await forkHarness(harnessFile, [CRASH_CHILD_FLAG, stores.engineDir])
@@ -56,10 +75,23 @@ export async function openGroup(
     await exited
     if (fs.existsSync(join(stores.engineDir, CLEAN_FILE))) throw new Error('The crash left CLEAN.')
   }
+  const openAfterCrash = async () => {
+    await crash()
+    const { ms, read } = await timeOpen(new CountingFileSystem())
+    const paths = [...read.keys()].map((name) => join(stores.engineDir, name))
+    const raw = await rawWorkerRun(paths.filter(fs.existsSync), { gunzip: true, hash: 'chunks' })
+    add(ENGINE, AFTER_CRASH, 'ms', ms)
+    add(ENGINE, CRASH_READ, 'MB', [...read.values()].reduce((sum, bytes) => sum + bytes, 0) / 1e6)
+    add(ENGINE, CRASH_RATE, 'MB/s', raw.bytes / 1e3 / ms)
+    add(RAW_READ_SHA, CRASH_RATE, 'MB/s', raw.bytes / 1e3 / raw.ms)
+  }
   await interleave(
     [
-      { contender: AFTER_CLEAN, run: () => timeOpen(AFTER_CLEAN) },
-      { contender: AFTER_CRASH, run: () => crash().then(() => timeOpen(AFTER_CRASH)) },
+      {
+        contender: AFTER_CLEAN,
+        run: async () => add(ENGINE, AFTER_CLEAN, 'ms', (await timeOpen()).ms),
+      },
+      { contender: AFTER_CRASH, run: openAfterCrash },
     ],
     options.scanRounds,
   )

@@ -7,6 +7,7 @@ import { checkLog, checkSealed } from './segmentCheck'
 import { manifestName, parseSegmentFileName, sealedName } from './segmentNames'
 import { QUARANTINE_DIR } from './storeDirectory'
 import { decodeEvent } from './eventCodec'
+import { assert } from './errors'
 
 /**
  * analyzeStore accounts for every segment of a store, sealed or not, and for every
@@ -102,6 +103,29 @@ async function analyzeOnce(
     segmentNumberMax: Math.max(0, ...plan.tasks.map((t) => t.segmentNumber), ...quarantined),
     lastEventId: lastEventId(segments),
   }
+}
+
+/**
+ * afterTailCut is the analysis of a store whose only problem was a torn tail of its newest
+ * raw log, once a writer has cut that tail at the end of the last complete batch. The cut
+ * changes no byte before it, so the scan of the log still holds and it is not read again.
+ */
+export function afterTailCut(analysis: StoreAnalysis): StoreAnalysis {
+  const newest = analysis.segments.at(-1)
+  const torn = newest?.damage
+  assert(
+    newest !== undefined &&
+      !newest.sealed &&
+      torn?.kind === 'torn' &&
+      torn.cutOffset === newest.validEnd &&
+      analysis.problems.length === 1,
+    'only a torn tail of the newest log, cut where its complete batches end, is cut without a new scan',
+  )
+  const segments = [
+    ...analysis.segments.slice(0, -1),
+    { ...newest, bytes: newest.validEnd, damage: null },
+  ]
+  return { ...analysis, segments, ...accountSegments(segments, false) }
 }
 
 /** SegmentCheckTask says how one segment is read: its raw log, or its sealed file. */

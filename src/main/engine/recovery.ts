@@ -26,12 +26,16 @@ export interface RepairContext {
   actions: RecoveryAction[]
 }
 
-/** repairFrom cuts the log at `problem` and quarantines everything after it. */
+/**
+ * repairFrom cuts the log at `problem` and quarantines everything after it. It returns what
+ * it did to the damaged segment itself: cut its tail, quarantined it, or salvaged its intact
+ * events into a new raw segment.
+ */
 export async function repairFrom(
   ctx: RepairContext,
   analysis: StoreAnalysis,
   problem: StoreProblem,
-): Promise<void> {
+): Promise<'truncated' | 'quarantined' | 'salvaged'> {
   const stamp = fileStamp(ctx.nowMs())
   const index = problem.segmentIndex
   for (const later of analysis.segments.slice(index + 1).reverse()) {
@@ -45,13 +49,18 @@ export async function repairFrom(
   const segment = analysis.segments[index]!
   if (problem.kind === 'missing') {
     await quarantineSegment(ctx, segment, stamp, problem.reason)
-  } else if (!segment.sealed && (segment.damage?.cutOffset ?? 0) >= SEGMENT_HEADER_BYTES) {
-    await cutLogTail(ctx, segment, segment.damage!.cutOffset, problem.reason, stamp)
-  } else if (!segment.sealed) {
-    await quarantineSegment(ctx, segment, stamp, problem.reason)
-  } else {
-    await salvageSealed(ctx, segment, analysis.segmentNumberMax + 1, problem.reason, stamp)
+    return 'quarantined'
   }
+  if (!segment.sealed && (segment.damage?.cutOffset ?? 0) >= SEGMENT_HEADER_BYTES) {
+    await cutLogTail(ctx, segment, segment.damage!.cutOffset, problem.reason, stamp)
+    return 'truncated'
+  }
+  if (!segment.sealed) {
+    await quarantineSegment(ctx, segment, stamp, problem.reason)
+    return 'quarantined'
+  }
+  await salvageSealed(ctx, segment, analysis.segmentNumberMax + 1, problem.reason, stamp)
+  return 'salvaged'
 }
 
 async function cutLogTail(

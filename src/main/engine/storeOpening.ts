@@ -5,7 +5,7 @@ import type { FileSystem } from './fileSystem'
 import { nodeFileSystem } from './nodeFileSystem'
 import type { ActiveSegment } from './appendLog'
 import type { StoreAnalysis } from './analyzeStore'
-import { analyzeStore } from './analyzeStore'
+import { afterTailCut, analyzeStore } from './analyzeStore'
 import { defaultNodeId, EventIdClock, parseEventId, validateNodeId } from './eventId'
 import type { RepairContext } from './recovery'
 import { rebuildManifests, removeLeftovers, repairFrom, writeRecoveryReport } from './recovery'
@@ -14,9 +14,11 @@ import { segmentLogName } from './segmentNames'
 import { processIsAlive, readHolder, LOCK_NAME } from './storeLock'
 import { createStoreDirectory, readIdentity, STORE_FILE } from './storeDirectory'
 import { readCleanIdempotency, readCleanMarker, removeCleanMarker } from './cleanMarker'
+import type { RememberedKey } from './idempotencyWindow'
+import { readWindowBack } from './idempotencyWindow'
 import type { StoreContext } from './storeState'
 import type { LogStart } from './storeWrites'
-import { ValidationError } from './errors'
+import { CorruptionError, ValidationError } from './errors'
 import { SEGMENT_AGE_MS_DEFAULT, SEGMENT_BYTES_DEFAULT, SEGMENT_BYTES_MIN } from './limits'
 
 /**
@@ -79,14 +81,18 @@ export async function analyzeForReader(
 /** WriterOpening is what a writer's open found and repaired. */
 export interface WriterOpening extends ReaderOpening {
   report: RecoveryReport | null
-  /** The idempotency window the last clean close saved, when it still applies. */
-  cleanWindow: Awaited<ReturnType<typeof readCleanIdempotency>>
+  /**
+   * The idempotency window of a writable store: the one the last clean close saved, when it
+   * still applies, or else the one read back from the log. Null when the store is not writable.
+   */
+  cleanWindow: RememberedKey[] | null
 }
 
 /**
  * prepareWriter analyzes the store as its writer (who holds the lock), removes the clean
  * marker before anything is written, and repairs what it may: a torn tail always, anything
- * when `repair` is set. It reports whatever it repaired or found.
+ * when `repair` is set. It reports whatever it repaired or found. For a writable store it
+ * also has the idempotency window: saved by a clean close, or read back from the log.
  */
 export async function prepareWriter(
   ctx: StoreContext,
@@ -121,20 +127,45 @@ export async function prepareWriter(
   if (await rebuildManifests(repairCtx, analysis)) analysis = await analyze()
   const first = analysis.problems[0]
   if (first && (repair || (first.kind === 'torn' && analysis.problems.length === 1))) {
-    await repairFrom(repairCtx, analysis, first)
-    analysis = await analyze()
+    const done = await repairFrom(repairCtx, analysis, first)
+    // A cut torn tail leaves the log as scanned up to the cut: it need not be read again.
+    analysis = !repair && done === 'truncated' ? afterTailCut(analysis) : await analyze()
+  }
+  // A window saved before a repair may name events that are gone.
+  let window = repairCtx.actions.length === 0 ? cleanWindow : null
+  if (analysis.problems.length === 0 && window === null) {
+    window = await readWindowFrom(ctx, analysis)
   }
   const mode: StoreMode = analysis.problems.length > 0 ? 'needs_recovery' : 'writable'
   const report =
     repair || repairCtx.actions.length > 0 || analysis.problems.length > 0
       ? await writeRecoveryReport(repairCtx, startedAt, analysis.problems, mode)
       : null
-  // A window saved before a repair may name events that are gone.
-  return {
-    analysis,
-    mode,
-    report,
-    cleanWindow: repairCtx.actions.length === 0 ? cleanWindow : null,
+  return { analysis, mode, report, cleanWindow: mode === 'writable' ? window : null }
+}
+
+/**
+ * readWindowFrom reads the idempotency window back from the log. Damage found on the way
+ * (a sealed file that no longer inflates) is a problem of the analysis, so the store opens
+ * in needs_recovery and the recovery report names it.
+ */
+async function readWindowFrom(
+  ctx: StoreContext,
+  analysis: StoreAnalysis,
+): Promise<RememberedKey[] | null> {
+  try {
+    return await readWindowBack(ctx.fs, ctx.dir, analysis.segments, ctx.nowMs())
+  } catch (error) {
+    if (!(error instanceof CorruptionError)) throw error
+    const segmentIndex = analysis.segments.findIndex((s) => s.name === error.segment)
+    analysis.problems.push({
+      kind: 'corrupt',
+      file: error.segment,
+      offset: error.offset,
+      reason: error.reason,
+      segmentIndex,
+    })
+    return null
   }
 }
 
