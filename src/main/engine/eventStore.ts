@@ -37,7 +37,6 @@ import type { AppendOptions, LogStart } from './storeWrites'
 import { StoreWrites } from './storeWrites'
 import { acquireLock, processIsAlive, releaseLock } from './storeLock'
 import { readIdentity } from './storeDirectory'
-import { CorruptionError } from './errors'
 import { APPEND_QUEUE_BYTES_MAX, APPEND_QUEUE_EVENTS_MAX } from './limits'
 import type { SlaConfigLoad, StoreMonitorOptions } from './storeMonitor'
 import { StoreMonitor, loadSlaConfig } from './storeMonitor'
@@ -224,7 +223,7 @@ export class EventStore {
     ctx: StoreContext,
     options: OpenOptions & OpeningOptions,
   ): Promise<EventStore> {
-    const { analysis, mode, report, cleanWindow } = await prepareWriter(ctx, options)
+    const { analysis, mode, report, window } = await prepareWriter(ctx, options)
     const writable = mode === 'writable'
     const store = new EventStore({
       state: new StoreState(ctx, analysis, mode),
@@ -240,13 +239,7 @@ export class EventStore {
       await store.monitorValue.start()
       return store
     }
-    if (cleanWindow) store.writes.loadIdempotency(cleanWindow)
-    else {
-      // Damage found while reading back (the store turns needs_recovery) must not fail the open.
-      await store.writes.rebuildIdempotency().catch((error: unknown) => {
-        if (!(error instanceof CorruptionError)) throw error
-      })
-    }
+    if (window) store.writes.loadIdempotency(window)
     store.upkeep.scheduleIndexRebuild(await checkIndexes(store.indexes, analysis))
     const activeNumber = store.writes.log!.segment.segmentNumber
     for (const segment of store.state.segments) {

@@ -74,16 +74,6 @@ export class IdempotencyWindow {
     this.evict()
   }
 
-  /** restore adds a stored event's key, oldest first, when the window is rebuilt on open. */
-  restore(event: StoredEvent): void {
-    if (event.idempotency_key === undefined) return
-    const parsed = parseEventId(event.event_id)
-    const atMs = parsed ? Number(parsed.timestampNs / 1_000_000n) : 0
-    this.keys.delete(event.idempotency_key)
-    const result = { sequence: event.sequence, event_id: event.event_id }
-    this.keys.set(event.idempotency_key, { result, durable: Promise.resolve(), atMs })
-  }
-
   /** snapshot lists the window, oldest first, for the clean-shutdown marker. */
   snapshot(): RememberedKey[] {
     this.evict()
@@ -105,11 +95,6 @@ export class IdempotencyWindow {
       })
     }
     this.evict()
-  }
-
-  /** isOutside tells whether an append made at `atMs` is too old for the window. */
-  isOutside(atMs: number): boolean {
-    return atMs < this.nowMs() - IDEMPOTENCY_WINDOW_MS
   }
 
   get size(): number {

@@ -85,7 +85,7 @@ export interface WriterOpening extends ReaderOpening {
    * The idempotency window of a writable store: the one the last clean close saved, when it
    * still applies, or else the one read back from the log. Null when the store is not writable.
    */
-  cleanWindow: RememberedKey[] | null
+  window: RememberedKey[] | null
 }
 
 /**
@@ -141,7 +141,7 @@ export async function prepareWriter(
     repair || repairCtx.actions.length > 0 || analysis.problems.length > 0
       ? await writeRecoveryReport(repairCtx, startedAt, analysis.problems, mode)
       : null
-  return { analysis, mode, report, cleanWindow: mode === 'writable' ? window : null }
+  return { analysis, mode, report, window: mode === 'writable' ? window : null }
 }
 
 /**

@@ -1,11 +1,11 @@
-import type { AppendResult, EventInput, StoredEvent } from '../../shared/event'
+import type { AppendResult, EventInput } from '../../shared/event'
 import type { WriteBlock } from '../../shared/sla'
 import type { ActiveSegment } from './appendLog'
 import { AppendLog } from './appendLog'
 import type { ExpectedVersions } from './aggregateVersions'
 import { AggregateVersions, validateExpectedVersions } from './aggregateVersions'
 import type { EventIdClock } from './eventId'
-import { formatEventId, parseEventId } from './eventId'
+import { formatEventId } from './eventId'
 import { IdempotencyWindow, idempotencyKeys } from './idempotencyWindow'
 import { buildEvent, decodeEvent, encodeEvent } from './eventCodec'
 import { encodeRecord, recordPayload } from './recordCodec'
@@ -18,12 +18,7 @@ import type { StoreState } from './storeState'
 import type { AdmitOptions } from './sla/appendAdmission'
 import { writeCleanMarker } from './cleanMarker'
 import { StoreError, ValidationError } from './errors'
-import {
-  BATCH_BYTES_MAX,
-  BATCH_EVENTS_MAX,
-  IDEMPOTENCY_KEYS_MAX,
-  IDEMPOTENCY_REBUILD_EVENTS_MAX,
-} from './limits'
+import { BATCH_BYTES_MAX, BATCH_EVENTS_MAX } from './limits'
 
 /** AppendOptions are the checks an append can ask for, and who asks. */
 export interface AppendOptions {
@@ -262,35 +257,9 @@ export class StoreWrites {
     )
   }
 
-  /** loadIdempotency restores the window a clean close saved. */
+  /** loadIdempotency restores the window a clean close saved, or the open read back. */
   loadIdempotency(saved: Parameters<IdempotencyWindow['load']>[0]): void {
     this.idempotency.load(saved)
-  }
-
-  /**
-   * rebuildIdempotency reads the newest segments back until the window is full, too old,
-   * or IDEMPOTENCY_REBUILD_EVENTS_MAX events were read, and restores their keys.
-   */
-  async rebuildIdempotency(): Promise<void> {
-    const keyed: StoredEvent[] = []
-    let read = 0
-    for (const segment of [...this.state.segments].reverse()) {
-      if (segment.records === 0) continue
-      let oldestMs = Number.POSITIVE_INFINITY
-      await this.state.readSegment({ ...segment }, (record) => {
-        const event = decodeEvent(record.payload)
-        oldestMs = Math.min(
-          oldestMs,
-          Number((parseEventId(event.event_id)?.timestampNs ?? 0n) / 1_000_000n),
-        )
-        if (event.idempotency_key !== undefined) keyed.push(event)
-      })
-      read += segment.records
-      if (keyed.length >= IDEMPOTENCY_KEYS_MAX || read >= IDEMPOTENCY_REBUILD_EVENTS_MAX) break
-      if (this.idempotency.isOutside(oldestMs)) break
-    }
-    keyed.sort((a, b) => a.sequence - b.sequence)
-    for (const event of keyed) this.idempotency.restore(event)
   }
 
   /** close drains the log and, when the store is still writable, marks a clean shutdown. */
