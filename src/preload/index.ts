@@ -1,8 +1,9 @@
 // The preload is the renderer's only door to the main process. It exposes the StoreApi's
-// named methods and a push subscription, never ipcRenderer itself, so the page cannot send
-// arbitrary IPC messages; the main process checks every call again (src/main/rpc/ipc.ts).
+// named methods, a push subscription and the path of a dropped file, never ipcRenderer
+// itself, so the page cannot send arbitrary IPC messages; the main process checks every
+// call again (src/main/rpc/ipc.ts).
 // Built as one CommonJS file: a sandboxed preload cannot require other modules.
-import { contextBridge, ipcRenderer } from 'electron'
+import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import type { IpcRendererEvent } from 'electron'
 import type { LighthouseBridge, PushListener } from '../shared/bridge'
 import { BRIDGE_GLOBAL_NAME } from '../shared/bridge'
@@ -81,6 +82,8 @@ const lighthouseBridge: LighthouseBridge = Object.freeze({
   version: __LIGHTHOUSE_VERSION__,
   api: Object.freeze(api),
   onPush,
+  // Only the path of a File the page already holds: what a person dropped on the window.
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
 })
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL_NAME, lighthouseBridge)

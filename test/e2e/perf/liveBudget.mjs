@@ -3,7 +3,11 @@
 // Reports the lag between append and display, long tasks over 100 ms and the JS heap over
 // time. A measurement, not a test: it asserts nothing and prints JSON.
 //
-//   npm run build && node test/e2e/perf/liveBudget.mjs [ratePerSecond] [seconds]
+//   npm run build && node test/e2e/perf/liveBudget.mjs [ratePerSecond] [seconds] [--trace=FILE]
+//
+// --trace writes a Chromium performance trace of the run (open it in DevTools' Performance
+// panel): it shows what each long task spent its time on, and its CPU time beside its wall
+// time, which on a busy machine tells the page's own cost from waiting for a core.
 /* global window, document */
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -13,8 +17,11 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 
-const RATE = Number(process.argv[2] ?? 5000)
-const SECONDS = Number(process.argv[3] ?? 60)
+const [RATE = 5000, SECONDS = 60] = process.argv
+  .slice(2)
+  .filter((arg) => !arg.startsWith('--'))
+  .map(Number)
+const TRACE_FILE = process.argv.find((arg) => arg.startsWith('--trace='))?.slice('--trace='.length)
 /** Appends go out as batches every TICK_MS, like a busy producer. */
 const TICK_MS = 20
 const CLI = fileURLToPath(new URL('../../../out/main/cli.js', import.meta.url))
@@ -57,16 +64,27 @@ try {
   await page.addInitScript(() => {
     window.__longTasks = []
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks.push(entry.duration)
+      for (const entry of list.getEntries()) {
+        window.__longTasks.push({
+          ms: entry.duration,
+          at: performance.timeOrigin + entry.startTime,
+        })
+      }
     }).observe({ type: 'longtask', buffered: true })
   })
   await page.goto(printed.login)
   await page.locator('.live-table__scroller').waitFor()
+  if (TRACE_FILE) {
+    await browser.startTracing(page, {
+      path: TRACE_FILE,
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+    })
+  }
   // The lag sampler: the newest row's aggregate id carries its send time (t-<epoch ms>).
   await page.evaluate(() => {
     window.__lagMs = []
     window.__heap = []
-    setInterval(() => {
+    window.__lagSampler = setInterval(() => {
       const cells = document.querySelectorAll(
         '.live-table__scroller [role="row"] [role="cell"]:nth-child(4)',
       )
@@ -107,13 +125,17 @@ try {
     else refused += count
   }
   const appendSeconds = (Date.now() - started) / 1000
+  // Lag is the newest row's age only while rows keep coming: once appends stop it just grows.
+  await page.evaluate(() => clearInterval(window.__lagSampler))
   await new Promise((resolve) => setTimeout(resolve, 2000))
+  if (TRACE_FILE) await browser.stopTracing()
   const measured = await page.evaluate(() => ({
     lag: window.__lagMs,
     longTasks: window.__longTasks,
     heap: window.__heap,
     status: document.querySelector('.live-view__status')?.textContent,
   }))
+  const over100 = measured.longTasks.filter((task) => task.ms > 100)
   const sorted = [...measured.lag].sort((a, b) => a - b)
   const pick = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
   const thirds = [0, 1, 2].map((k) => {
@@ -133,8 +155,12 @@ try {
         seconds: Math.round(appendSeconds),
         live_status: measured.status,
         lag_ms: { p50: pick(0.5), p95: pick(0.95), max: sorted.at(-1), mean_by_third: thirds },
-        long_tasks_over_100ms: measured.longTasks.filter((d) => d > 100).map(Math.round),
-        long_tasks_50_to_100ms: measured.longTasks.filter((d) => d <= 100).length,
+        long_tasks_over_100ms: over100.map((task) => Math.round(task.ms)),
+        // When each began, in seconds from the first append (negative: while the page loaded).
+        long_tasks_over_100ms_at_s: over100.map(
+          (task) => Math.round((task.at - started) / 100) / 10,
+        ),
+        long_tasks_50_to_100ms: measured.longTasks.length - over100.length,
         heap_mib_every_5s: measured.heap.map((b) => Math.round(b / 1048576)),
       },
       null,

@@ -80,6 +80,10 @@ describe('keyboard shortcuts', () => {
   it('/ goes to Live and puts focus in the first filter; typing there triggers nothing', async () => {
     const { user, state } = await renderShell()
     await user.keyboard('o')
+    // Off the Live view, with the focus where `o` puts it and then taken away, as a click would.
+    const folder = screen.getByLabelText('Store folder')
+    await waitFor(() => expect(document.activeElement).toBe(folder))
+    act(() => folder.blur())
     await user.keyboard('/')
     expect(state().navigation.view).toBe('live')
     const filter = screen.getByRole('form', { name: 'Live filters' }).querySelector('input')

@@ -139,6 +139,8 @@ export function createFakeApi(
 export interface FakeConnection extends StoreConnection {
   push(batch: PushBatch): void
   setState(state: ConnectionState): void
+  /** Makes `file` one that lives at `path` on disk, as a dropped file does (Electron only). */
+  placeOnDisk(file: File, path: string): void
 }
 
 export function fakeConnection(
@@ -148,6 +150,8 @@ export function fakeConnection(
 ): FakeConnection {
   const pushListeners = new Set<PushListener>()
   const stateListeners = new Set<ConnectionListener>()
+  // Like webUtils.getPathForFile: a File made by the page itself is on no disk.
+  const onDisk = new WeakMap<File, string>()
   let state = initial
   return {
     kind,
@@ -166,5 +170,7 @@ export function fakeConnection(
       state = next
       stateListeners.forEach((listener) => listener(next))
     },
+    pathForFile: kind === 'electron' ? (file) => onDisk.get(file) ?? '' : null,
+    placeOnDisk: (file, path) => onDisk.set(file, path),
   }
 }

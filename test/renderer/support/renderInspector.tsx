@@ -5,6 +5,7 @@ import { createInspector } from '../../../src/renderer/src/state/createInspector
 import type { Inspector } from '../../../src/renderer/src/state/createInspector'
 import { InspectorProvider } from '../../../src/renderer/src/state/InspectorContext'
 import { createFakeApi, fakeConnection } from './fakeApi'
+import './resizeObserverStub'
 import type { FakeApi, FakeConnection } from './fakeApi'
 import type { BridgeKind } from '../../../src/renderer/src/api/storeConnection'
 

@@ -14,6 +14,9 @@ const electronFake = vi.hoisted(() => {
   return {
     exposed: new Map<string, unknown>(),
     listeners,
+    webUtils: {
+      getPathForFile: vi.fn((file: { name: string }) => `/dropped/${file.name}`),
+    },
     ipcRenderer: {
       invoke: vi.fn((..._args: unknown[]) => Promise.resolve({ ok: true, value: null })),
       on: vi.fn((channel: string, listener: (...args: unknown[]) => void) => {
@@ -34,6 +37,7 @@ vi.mock('electron', () => ({
     exposeInMainWorld: (name: string, value: unknown) => electronFake.exposed.set(name, value),
   },
   ipcRenderer: electronFake.ipcRenderer,
+  webUtils: electronFake.webUtils,
 }))
 
 let bridge: LighthouseBridge
@@ -54,8 +58,8 @@ describe('preload', () => {
     expect([...electronFake.exposed.keys()]).toEqual([BRIDGE_GLOBAL_NAME])
   })
 
-  it('exposes the version, the api and onPush only: never ipcRenderer', () => {
-    expect(Object.keys(bridge).sort()).toEqual(['api', 'onPush', 'version'])
+  it('exposes the version, the api, onPush and pathForFile only: never ipcRenderer', () => {
+    expect(Object.keys(bridge).sort()).toEqual(['api', 'onPush', 'pathForFile', 'version'])
     expect(bridge.version).toBe('9.8.7')
     expect(Object.values(bridge)).not.toContain(electronFake.ipcRenderer)
     expect(Object.isFrozen(bridge)).toBe(true)
@@ -82,6 +86,14 @@ describe('preload', () => {
       )
     },
   )
+
+  it('answers the path of a dropped file with webUtils, and nothing else of electron', () => {
+    const file = new File([], 'orders')
+    expect(bridge.pathForFile(file)).toBe('/dropped/orders')
+    expect(electronFake.webUtils.getPathForFile).toHaveBeenCalledExactlyOnceWith(file)
+    expect(Object.values(bridge)).not.toContain(electronFake.webUtils)
+    expect(Object.values(bridge)).not.toContain(electronFake.webUtils.getPathForFile)
+  })
 
   it('hands a push listener the batch alone, never the IPC event', () => {
     const listener = vi.fn()

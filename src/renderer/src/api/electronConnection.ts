@@ -12,5 +12,6 @@ export function electronConnection(bridge: LighthouseBridge): StoreConnection {
     onPush: (listener) => bridge.onPush(listener),
     onState: () => () => {},
     state: () => 'open',
+    pathForFile: (file) => bridge.pathForFile(file),
   }
 }

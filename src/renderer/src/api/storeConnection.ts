@@ -26,4 +26,9 @@ export interface StoreConnection {
   /** Listens to connection changes; returns the function that stops listening. */
   onState(listener: ConnectionListener): () => void
   state(): ConnectionState
+  /**
+   * Where a File dropped on the page lives on disk ('' when it is not on disk); null where
+   * the page can never know: a browser does not tell a web page the paths of dropped files.
+   */
+  pathForFile: ((file: File) => string) | null
 }

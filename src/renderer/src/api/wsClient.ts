@@ -153,6 +153,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
     onPush: (listener) => addListener(pushListeners, listener),
     onState: (listener) => addListener(stateListeners, listener),
     state: () => state,
+    pathForFile: null,
     close: () => {
       shutDown = true
       if (retryTimer !== null) clearTimeout(retryTimer)

@@ -1,12 +1,18 @@
 import { StatusBadge } from '../views/common/StatusBadge'
 import { formatBytes, formatCount, formatRange } from '../views/common/format'
 import { selectCurrentStore } from '../state/selectors'
-import { useAppState } from '../state/InspectorContext'
+import { useAppState, useAppStateThrottled } from '../state/InspectorContext'
+import { LIVE_REFRESH_MS } from '../state/liveSlice'
+import { storeFigures } from '../state/paceSlice'
 import { modeBadge, slaBadge } from '../state/storeBadges'
 
-/** StoreHeader summarizes the shown store: where it is, its two badges and its figures. */
+/**
+ * StoreHeader summarizes the shown store: where it is, its two badges and its figures. The
+ * counts move with the pushes between the host's summaries, redrawn a few times a second.
+ */
 export function StoreHeader() {
   const store = useAppState(selectCurrentStore)
+  const pace = useAppStateThrottled((state) => state.pace, LIVE_REFRESH_MS)
   if (store === null) {
     return (
       <header className="store-header" aria-label="Store">
@@ -16,12 +22,13 @@ export function StoreHeader() {
   }
   const mode = modeBadge(store)
   const sla = slaBadge(store.sla_level)
+  const counts = storeFigures(store, pace)
   const figures: [string, string][] = [
-    ['Sequences', formatRange(store.first_sequence, store.last_sequence, formatCount)],
-    ['Events', formatCount(store.event_count)],
+    ['Sequences', formatRange(counts.firstSequence, counts.lastSequence, formatCount)],
+    ['Events', formatCount(counts.eventCount)],
     ['Size', formatBytes(store.bytes)],
     ['Segments', formatCount(store.segments)],
-    ['Append rate', `${formatCount(Math.round(store.append_rate))} ev/s`],
+    ['Append rate', `${formatCount(Math.round(counts.appendRate))} ev/s`],
   ]
   return (
     <header className="store-header" aria-label="Store">

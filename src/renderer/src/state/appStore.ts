@@ -12,6 +12,8 @@ import { initialMonitor } from './monitorSlice'
 import type { MonitorState } from './monitorSlice'
 import { initialNavigation } from './navigationSlice'
 import type { NavigationState } from './navigationSlice'
+import { initialPace } from './paceSlice'
+import type { PaceState } from './paceSlice'
 import { initialSelection } from './selectionSlice'
 import type { SelectionState } from './selectionSlice'
 import { initialSession } from './sessionSlice'
@@ -23,6 +25,7 @@ export interface AppState {
   selection: SelectionState
   monitor: MonitorState
   navigation: NavigationState
+  pace: PaceState
 }
 
 export type AppStore = ZustandStore<AppState>
@@ -34,6 +37,7 @@ export function initialAppState(bridge: BridgeKind, connection: ConnectionState)
     selection: initialSelection(),
     monitor: initialMonitor(),
     navigation: initialNavigation(),
+    pace: initialPace(),
   }
 }
 

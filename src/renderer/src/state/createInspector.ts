@@ -31,7 +31,11 @@ import {
 import type { LiveFilter, LiveState } from './liveSlice'
 import { monitorWith } from './monitorSlice'
 import type { MonitorState } from './monitorSlice'
-import { navigationWithoutCommand } from './navigationSlice'
+import {
+  navigationWithOpenRequest,
+  navigationWithoutCommand,
+  navigationWithoutOpenRequest,
+} from './navigationSlice'
 import type { ViewId } from './navigationSlice'
 import { reducePushBatch } from './reducePushBatch'
 import { selectVisibleRows } from './selectors'
@@ -40,6 +44,10 @@ import type { UiError } from './sessionSlice'
 
 /** A new Live subscription starts this many events before the newest, so the table is not empty. */
 export const LIVE_BACKLOG_EVENTS = 500
+
+/** What a browser page says to a dropped folder: it cannot learn where the folder is. */
+export const DROP_NEEDS_DESKTOP_APP =
+  'A browser does not tell a web page where a dropped folder is, and this page shows only the store it is served for. Open other stores in the desktop app, or serve them with `lighthouse-store serve DIR`.'
 
 export interface Inspector {
   store: AppStore
@@ -59,6 +67,13 @@ export interface Inspector {
   reportError(error: UiError): void
   dismissError(): void
   finishCommand(id: number): void
+  /**
+   * Takes a File dropped on the window as a folder to open: the Start view opens it (see
+   * navigationSlice.ts). A page that cannot learn the path says so instead.
+   */
+  openDroppedFolder(file: File): void
+  /** Marks a dropped folder's open request taken, so it is opened once. */
+  finishOpenRequest(id: number): void
   /** Records what a call answered about jobs, segments or SLA, as a push would. */
   updateMonitor(change: (monitor: MonitorState) => MonitorState): void
   setLiveFilter(filter: LiveFilter): Promise<void>
@@ -169,7 +184,7 @@ export function createInspector(connection: StoreConnection): Inspector {
   }
 
   const stopPushes = connection.onPush((batch) =>
-    store.setState((state) => reducePushBatch(state, batch)),
+    store.setState((state) => reducePushBatch(state, batch, Date.now())),
   )
   const stopConnection = connection.onState((state) => {
     const previous = store.getState().session.connection
@@ -203,6 +218,23 @@ export function createInspector(connection: StoreConnection): Inspector {
       store.setState((state) => ({ session: { ...state.session, lastError: null } })),
     finishCommand: (id) =>
       store.setState((state) => ({ navigation: navigationWithoutCommand(state.navigation, id) })),
+    openDroppedFolder: (file) => {
+      const action = `Opening the dropped ${file.name}`
+      const path = connection.pathForFile?.(file) ?? null
+      if (path === null) {
+        reportError({ code: 'not_available', message: DROP_NEEDS_DESKTOP_APP, action })
+      } else if (path === '') {
+        reportError({ code: 'validation', message: 'It is not a folder on this computer.', action })
+      } else {
+        store.setState((state) => ({
+          navigation: navigationWithOpenRequest(state.navigation, path),
+        }))
+      }
+    },
+    finishOpenRequest: (id) =>
+      store.setState((state) => ({
+        navigation: navigationWithoutOpenRequest(state.navigation, id),
+      })),
     updateMonitor: (change) => store.setState((state) => ({ monitor: change(state.monitor) })),
     setLiveFilter: subscribeLive,
     pause: () => update(livePaused),

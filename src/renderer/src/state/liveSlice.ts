@@ -9,6 +9,12 @@ import { appendBounded } from './liveBuffer'
 
 /** LIVE_ROWS_MAX bounds the rows the Live view keeps (and so the renderer's memory). */
 export const LIVE_ROWS_MAX = 10_000
+/**
+ * LIVE_REFRESH_MS: what follows the stream (the Live table, its counts, the store header)
+ * redraws at most this often. At thousands of events a second nobody reads faster, and
+ * every redraw replaces every visible row; a quiet stream still shows each event at once.
+ */
+export const LIVE_REFRESH_MS = 250
 
 /** Quick filters; an empty string means "any". */
 export interface LiveFilter {

@@ -1,6 +1,7 @@
 /**
- * reducePushBatch folds one push batch into the next state, so a batch of hundreds of live
- * events costs one store update and one render, not one per event.
+ * reducePushBatch folds one push batch, arrived at `nowMs`, into the next state, so a batch
+ * of hundreds of live events costs one store update and one render, not one per event. The
+ * arrival is also a sample of the shown store's pace (paceSlice.ts).
  */
 import type { StoredEvent } from '../../../shared/event'
 import type { PushBatch, PushEvent } from '../../../shared/push'
@@ -8,9 +9,10 @@ import type { AppState } from './appStore'
 import { liveEnded, liveWithEvents } from './liveSlice'
 import { monitorWith, monitorWithJob, monitorWithTransition } from './monitorSlice'
 import { navigationWithCommand } from './navigationSlice'
+import { paceWithSample } from './paceSlice'
 import { sessionWithStore, sessionWithoutStore } from './sessionSlice'
 
-export function reducePushBatch(state: AppState, batch: PushBatch): AppState {
+export function reducePushBatch(state: AppState, batch: PushBatch, nowMs: number): AppState {
   let next = state
   // Live events of one subscription are gathered and appended once, after the loop.
   const incoming = new Map<string, StoredEvent[]>()
@@ -27,7 +29,18 @@ export function reducePushBatch(state: AppState, batch: PushBatch): AppState {
   for (const [subscriptionId, events] of incoming) {
     live = liveWithEvents(live, subscriptionId, events)
   }
-  return live === next.live ? next : { ...next, live }
+  return withPaceSample(live === next.live ? next : { ...next, live }, nowMs)
+}
+
+/** withPaceSample samples the newest sequence known of the shown store: summary or stream. */
+function withPaceSample(state: AppState, nowMs: number): AppState {
+  const handle = state.session.currentHandle
+  if (handle === null) return state
+  const sequence = Math.max(
+    state.session.stores[handle]?.last_sequence ?? 0,
+    state.live.rows.at(-1)?.sequence ?? 0,
+  )
+  return { ...state, pace: paceWithSample(state.pace, handle, { atMs: nowMs, sequence }) }
 }
 
 function reducePush(state: AppState, push: Exclude<PushEvent, { type: 'events' }>): AppState {

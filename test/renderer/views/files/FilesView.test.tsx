@@ -47,6 +47,12 @@ describe('FilesView', () => {
     expect(within(rowOf('00000000000000098201.seg')).getByText('never')).toBeTruthy()
   })
 
+  it('writes the date of a time range once when both ends share it', () => {
+    renderView()
+    const times = within(rowOf('00000000000000050001.seg.gz')).getAllByRole('cell')[3]!
+    expect(times.textContent).toBe('2026-11-27 08:00:00.000Z – 11:00:00.000Z')
+  })
+
   it('states each checksum status with an icon and words, not colour alone', () => {
     renderView()
     const badge = (name: string) => within(rowOf(name)).getAllByRole('cell')[5]!.firstElementChild!

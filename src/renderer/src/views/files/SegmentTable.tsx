@@ -1,4 +1,5 @@
 import { Fragment } from 'react'
+import { FileName } from '../common/FileName'
 import { ProgressBar } from '../common/ProgressBar'
 import { StatusBadge } from '../common/StatusBadge'
 import { formatBytes, formatCount, formatRange, formatTime, UNKNOWN } from '../common/format'
@@ -73,8 +74,8 @@ function SegmentRow({ row, canVerify, onVerifyFile }: SegmentRowProps) {
   const { segment, progress } = row
   return (
     <tr>
-      <th scope="row" className="mono">
-        {row.name}
+      <th scope="row">
+        <FileName name={row.name} />
       </th>
       <td>{segment === null ? UNKNOWN : segmentState(segment.active, segment.compressed)}</td>
       <td className="num">{formatBytes(segment?.bytes ?? null)}</td>
@@ -117,12 +118,18 @@ function SegmentRow({ row, canVerify, onVerifyFile }: SegmentRowProps) {
   )
 }
 
-/** TimeRange breaks only between its two times, never inside one, so a row stays two lines. */
+/**
+ * TimeRange shows a segment's first and last time, the date once when both share it. It
+ * may break only after the dash, never inside a time or before the dash, so a narrow
+ * column shows two lines of one time each.
+ */
 function TimeRange({ first, last }: { first: string | null; last: string | null }) {
   if (first === null || last === null) return formatRange(first, last, formatTime)
+  const [from, to] = [formatTime(first), formatTime(last)]
+  const sameDay = from.slice(0, 10) === to.slice(0, 10)
   return (
     <>
-      <span>{formatTime(first)}</span> – <span>{formatTime(last)}</span>
+      <span>{from} –</span> <span>{sameDay ? to.slice(11) : to}</span>
     </>
   )
 }

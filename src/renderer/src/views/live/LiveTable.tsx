@@ -1,14 +1,11 @@
-import { useLayoutEffect, useRef } from 'react'
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useLayoutEffect, useRef, useState } from 'react'
+import type { ReactNode } from 'react'
 import type { StoredEvent } from '../../../../shared/event'
 import { formatBytes, formatTime } from '../common/format'
 import { eventPreview } from './eventPreview'
-import { indexOfSequence } from './indexOfSequence'
-
-/** Every row has this height, so the virtualizer never measures. */
-export const ROW_HEIGHT_PX = 28
-/** Rows rendered beyond the visible ones, so fast scrolling shows no blank rows. */
-const OVERSCAN_ROWS = 12
+import { ROW_HEIGHT_PX, anchorAt, anchoredTopPx, newestTopPx, rowWindow } from './rowWindow'
+import type { ScrollAnchor } from './rowWindow'
+import { useElementHeight } from './useElementHeight'
 
 export interface LiveTableProps {
   rows: StoredEvent[]
@@ -18,10 +15,13 @@ export interface LiveTableProps {
   onSelect: (event: StoredEvent) => void
 }
 
+const COLUMNS = ['Sequence', 'Time', 'Type', 'Aggregate', 'Source', 'Size', 'Data']
+
 /**
  * LiveTable is the virtualized list of live events. While following it sticks to the
  * newest row; scrolled away, it keeps the rows in view still even as older rows leave
- * the bounded buffer above them.
+ * the bounded buffer above them. Where it stands is computed (rowWindow.ts), never read
+ * back from the page, so a push of new rows is one render and one layout.
  */
 export function LiveTable({
   rows,
@@ -31,39 +31,56 @@ export function LiveTable({
   onSelect,
 }: LiveTableProps) {
   const scroller = useRef<HTMLDivElement>(null)
-  const previousRows = useRef(rows)
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT_PX,
-    overscan: OVERSCAN_ROWS,
-    getItemKey: (index) => rows[index]?.sequence ?? index,
-  })
+  const viewportPx = useElementHeight(scroller)
+  const [anchor, setAnchor] = useState<ScrollAnchor | null>(null)
+  // The scroller's scrollTop as last written or reported; reading it would force a layout.
+  const elementTopPx = useRef(0)
+  const topPx =
+    following || anchor === null
+      ? newestTopPx(rows.length, viewportPx)
+      : anchoredTopPx(rows, anchor)
+  const { start, end, slots } = rowWindow(rows.length, topPx, viewportPx)
 
   useLayoutEffect(() => {
     const element = scroller.current
-    const before = previousRows.current
-    previousRows.current = rows
-    if (element === null) return
-    if (following) {
-      element.scrollTop = element.scrollHeight
-      return
-    }
-    // Rows dropped from the front shift everything up; scroll up as much to stay put.
-    const lastBefore = before.at(-1)
-    const index = lastBefore === undefined ? -1 : indexOfSequence(rows, lastBefore.sequence)
-    const dropped = index === -1 ? 0 : before.length - 1 - index
-    if (dropped > 0) element.scrollTop -= dropped * ROW_HEIGHT_PX
-  }, [rows, following])
+    if (element === null || elementTopPx.current === topPx) return
+    element.scrollTop = topPx
+    elementTopPx.current = topPx
+  }, [topPx])
 
   const onScroll = () => {
     const element = scroller.current
     if (element === null) return
-    const distance = element.scrollHeight - element.scrollTop - element.clientHeight
-    const atNewest = distance <= ROW_HEIGHT_PX
+    const scrolledPx = element.scrollTop
+    elementTopPx.current = scrolledPx
+    const atNewest = newestTopPx(rows.length, viewportPx) - scrolledPx <= ROW_HEIGHT_PX
     if (atNewest !== following) onFollowingChange(atNewest)
+    if (atNewest) return
+    const next = anchorAt(rows, scrolledPx)
+    setAnchor((current) =>
+      current !== null &&
+      next !== null &&
+      current.sequence === next.sequence &&
+      current.offsetPx === next.offsetPx
+        ? current
+        : next,
+    )
   }
 
+  const drawn: ReactNode[] = []
+  for (let index = start; index < end; index += 1) {
+    const event = rows[index]!
+    drawn.push(
+      <LiveRow
+        key={index % slots}
+        event={event}
+        rowIndex={index + 2}
+        topPx={index * ROW_HEIGHT_PX}
+        selected={event.sequence === selectedSequence}
+        onSelect={onSelect}
+      />,
+    )
+  }
   return (
     <div
       className="live-table"
@@ -73,7 +90,7 @@ export function LiveTable({
     >
       <div role="rowgroup">
         <div role="row" className="live-row live-row--head" aria-rowindex={1}>
-          {['Sequence', 'Time', 'Type', 'Aggregate', 'Source', 'Size', 'Data'].map((name) => (
+          {COLUMNS.map((name) => (
             <span key={name} role="columnheader">
               {name}
             </span>
@@ -81,21 +98,8 @@ export function LiveTable({
         </div>
       </div>
       <div ref={scroller} className="live-table__scroller" role="rowgroup" onScroll={onScroll}>
-        <div className="live-table__spacer" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const event = rows[item.index]
-            if (event === undefined) return null
-            return (
-              <LiveRow
-                key={item.key}
-                event={event}
-                rowIndex={item.index + 2}
-                top={item.start}
-                selected={event.sequence === selectedSequence}
-                onSelect={onSelect}
-              />
-            )
-          })}
+        <div className="live-table__spacer" style={{ height: rows.length * ROW_HEIGHT_PX }}>
+          {drawn}
         </div>
       </div>
     </div>
@@ -105,12 +109,19 @@ export function LiveTable({
 interface LiveRowProps {
   event: StoredEvent
   rowIndex: number
-  top: number
+  topPx: number
   selected: boolean
   onSelect: (event: StoredEvent) => void
 }
 
-function LiveRow({ event, rowIndex, top, selected, onSelect }: LiveRowProps) {
+/** LiveRow is one event; memo skips the rows a scroll or a push leaves unchanged. */
+const LiveRow = memo(function LiveRow({
+  event,
+  rowIndex,
+  topPx,
+  selected,
+  onSelect,
+}: LiveRowProps) {
   const { bytes, preview } = eventPreview(event)
   return (
     <div
@@ -119,7 +130,7 @@ function LiveRow({ event, rowIndex, top, selected, onSelect }: LiveRowProps) {
       aria-rowindex={rowIndex}
       aria-selected={selected}
       className={selected ? 'live-row live-row--selected' : 'live-row'}
-      style={{ transform: `translateY(${top}px)` }}
+      style={{ transform: `translateY(${topPx}px)` }}
       onClick={() => onSelect(event)}
       onKeyDown={(key) => {
         if (key.key === 'Enter') onSelect(event)
@@ -144,4 +155,4 @@ function LiveRow({ event, rowIndex, top, selected, onSelect }: LiveRowProps) {
       </span>
     </div>
   )
-}
+})

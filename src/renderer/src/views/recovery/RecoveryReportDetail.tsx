@@ -1,4 +1,5 @@
 import type { RecoveryActionKind, RecoveryReport } from '../../../../shared/report'
+import { FileName } from '../common/FileName'
 import { StatusBadge } from '../common/StatusBadge'
 import { formatBytes, formatCount, formatDurationMs, formatTime, UNKNOWN } from '../common/format'
 
@@ -58,11 +59,15 @@ export function RecoveryReportDetail({ title, report }: RecoveryReportDetailProp
               <tr key={`${index}:${action.kind}:${action.file}`}>
                 {/* A newer host may report a kind this build has no words for. */}
                 <td>{ACTION_LABELS[action.kind] ?? action.kind}</td>
-                <td className="mono">{action.file}</td>
+                <td>
+                  <FileName name={action.file} />
+                </td>
                 <td className="num">{formatCount(action.offset)}</td>
                 <td className="num">{formatBytes(action.bytes)}</td>
                 <td>{action.reason}</td>
-                <td className="mono">{action.saved_as ?? UNKNOWN}</td>
+                <td className="file-name file-name--clipped" title={action.saved_as ?? undefined}>
+                  {action.saved_as ?? UNKNOWN}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import type { ErrorBody } from '../../../../shared/errorCodes'
 import type { Result, StoreAccess, StoreSummary } from '../../../../shared/storeApi'
 import { useAppState, useInspector } from '../../state/InspectorContext'
@@ -29,6 +29,7 @@ export function StartView() {
   const recent = useAppState((state) => state.session.recent)
   const storesByHandle = useAppState((state) => state.session.stores)
   const currentHandle = useAppState((state) => state.session.currentHandle)
+  const openRequest = useAppState((state) => state.navigation.openRequest)
   const [busy, setBusy] = useState(false)
   const [failed, setFailed] = useState<FailedAttempt | null>(null)
   const browsing = bridge === 'electron'
@@ -37,14 +38,27 @@ export function StartView() {
     void inspector.refreshStores()
   }, [inspector])
 
-  const attempt = async (path: string, call: () => Promise<Result<StoreSummary>>) => {
+  const attempt = useCallback(async (path: string, call: () => Promise<Result<StoreSummary>>) => {
     setBusy(true)
     const result = await call()
     setBusy(false)
     setFailed(result.ok ? null : { path, error: result.error })
-  }
-  const open = (path: string, access: StoreAccess) =>
-    attempt(path, () => inspector.openStore(path, access))
+  }, [])
+  const open = useCallback(
+    (path: string, access: StoreAccess) => attempt(path, () => inspector.openStore(path, access)),
+    [attempt, inspector],
+  )
+
+  // A folder dropped on the window: opened here, so a failure gets its offers below.
+  useEffect(() => {
+    // The store is read afresh: a request already taken (an effect run twice) is not taken again.
+    if (openRequest === null || inspector.store.getState().navigation.openRequest !== openRequest) {
+      return
+    }
+    inspector.finishOpenRequest(openRequest.id)
+    void open(openRequest.path, 'write')
+  }, [inspector, open, openRequest])
+
   const create = (path: string) => attempt(path, () => inspector.createStore(path))
   const help = failed === null ? null : openErrorHelp(failed.path, failed.error)
 
@@ -73,6 +87,7 @@ export function StartView() {
               Open the demo store
             </button>
           </div>
+          <p className="muted">You can also drop a store folder anywhere on this window.</p>
         </>
       ) : (
         <p className="muted">
