@@ -82,6 +82,9 @@ export default defineConfig({
     plugins: [react(), devCspPlugin()],
     build: {
       rolldownOptions: { input: resolve(root, 'src/renderer/index.html') },
+      // The page is what people wait for at start: ship it minified (main and preload stay
+      // readable, their stack traces are what we read).
+      minify: true,
     },
   },
 })
