@@ -7,7 +7,7 @@ import { encodeSegmentIndex, INDEX_FIELDS, indexedSegmentOf, indexName } from '.
 import { bufferSource } from './byteSource'
 import { walkRecords } from './recordIterator'
 import { SEGMENT_HEADER_BYTES } from './segmentHeader'
-import { decodeEvent } from './eventCodec'
+import { readIndexedFields } from './eventFields'
 import { sealedName } from './segmentNames'
 import { sha256 } from './recordCodec'
 import { CorruptionError } from './errors'
@@ -35,7 +35,7 @@ export async function buildSegmentIndex(raw: Buffer, manifest: SegmentManifest):
       members[memberIndex]!.firstSequence = sequence
     }
     const member = members[memberIndex]!
-    const event = decodeEvent(record.payload)
+    const event = readIndexedFields(record.payload)
     const timeMs = Date.parse(event.timestamp)
     if (timeMs < member.minTimeMs) member.minTimeMs = timeMs
     if (timeMs > member.maxTimeMs) member.maxTimeMs = timeMs
