@@ -210,7 +210,8 @@ export class StoreMetrics {
   /**
    * appendAcknowledged counts an append acknowledged by the latest group commit and the
    * events it stored. Call it in the reaction to that commit's acknowledgement: the next
-   * group commit cannot begin before those reactions have run.
+   * group commit may already be on the disk, but it cannot complete (and move the commit
+   * time these appends are measured to) before those reactions have run.
    */
   appendAcknowledged(
     series: 'append' | 'batch_append',
