@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import * as fs from 'node:fs'
-import * as http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EventStore } from '../../src/main/engine/eventStore'
+import { HttpConnection } from '../httpLoad'
 import { latencyFigures } from '../stats'
 import { ENGINE } from './appendGroups'
 import { benchEvents } from './benchEvents'
@@ -51,7 +51,8 @@ async function startServe(cliFile: string, dir: string): Promise<Server> {
 /**
  * httpGroup appends demo events one per request over 64 kept-alive connections to a
  * `serve` process, each acknowledged with 201 once durable. The client shares the machine's
- * cores with the server, as a load generator on the same host would.
+ * cores with the server, as a load generator on the same host would, so it is the lean one
+ * of bench/httpLoad.ts (HttpConnection: requests pre-encoded, minimal answer parsing).
  */
 export async function httpGroup(
   options: HarnessOptions,
@@ -62,39 +63,28 @@ export async function httpGroup(
   const dir = join(root, 'store')
   await (await EventStore.open(dir, { create: true, nodeId: 'bench' })).close()
   const server = await startServe(cliFile, dir)
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS })
+  const target = new URL(server.url)
   try {
     const bodies = benchEvents(options.httpEvents).map((event) => JSON.stringify(event))
-    const post = (body: string) =>
-      new Promise<number>((resolve, reject) => {
-        const request = http.request(`${server.url}/events`, {
-          method: 'POST',
-          agent,
-          headers: {
-            authorization: `Bearer ${server.token}`,
-            'content-type': 'application/json',
-          },
-        })
-        request.on('response', (response) => {
-          response.resume().on('end', () => resolve(response.statusCode ?? 0))
-        })
-        request.on('error', reject)
-        request.end(body)
-      })
     for (let repetition = 0; repetition < options.scanRounds; repetition++) {
       const latencies: number[] = []
       let next = 0
       const started = performance.now()
-      const connection = async () => {
-        while (next < bodies.length) {
-          const body = bodies[next++]!
-          const t = performance.now()
-          const status = await post(body)
-          if (status !== 201) throw new Error(`POST /events answered ${status}.`)
-          latencies.push(performance.now() - t)
+      const appender = async () => {
+        const connection = new HttpConnection(target, server.token)
+        try {
+          while (next < bodies.length) {
+            const body = bodies[next++]!
+            const t = performance.now()
+            const { status } = await connection.post('/events', body)
+            if (status !== 201) throw new Error(`POST /events answered ${status}.`)
+            latencies.push(performance.now() - t)
+          }
+        } finally {
+          connection.close()
         }
       }
-      await Promise.all(Array.from({ length: CONNECTIONS }, connection))
+      await Promise.all(Array.from({ length: CONNECTIONS }, appender))
       const seconds = (performance.now() - started) / 1000
       const at = { group: HTTP, contender: ENGINE }
       results.add({ ...at, metric: 'rate', unit: 'events/s' }, bodies.length / seconds)
@@ -103,7 +93,6 @@ export async function httpGroup(
       results.add({ ...at, metric: 'p99', unit: 'ms', better: 'lower' }, figures.p99Ms)
     }
   } finally {
-    agent.destroy()
     await server.stop()
     fs.rmSync(root, { recursive: true, force: true })
   }

@@ -53,7 +53,6 @@ export interface ApiServerOptions {
  * the event streams, and resolves; the caller then closes the store.
  */
 export class ApiServer {
-  private readonly open = new Set<ServerResponse>()
   private sockets = 0
   private closing = false
 
@@ -64,6 +63,7 @@ export class ApiServer {
     readonly policy: OriginPolicy,
     private readonly bindHost: string,
     private readonly pipeline: PipelineOptions,
+    private readonly open: Set<ServerResponse>,
   ) {}
 
   /** admitUpgrade checks a WebSocket upgrade like any request (see requestPipeline). */
@@ -96,6 +96,8 @@ export class ApiServer {
       ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
     }
     const handler = requestPipeline(pipeline)
+    // Answers not yet closed: close() waits for them (and ends the streams among them).
+    const open = new Set<ServerResponse>()
     let closing = (): boolean => false
     const server = createServer(
       {
@@ -104,6 +106,8 @@ export class ApiServer {
         connectionsCheckingInterval: TIMEOUT_CHECK_MS,
       },
       (request, response) => {
+        open.add(response)
+        response.once('close', () => open.delete(response))
         // Once closing, a request that slipped in on a kept-alive connection is turned away
         // before it can start an append that would outlive its connection.
         if (closing()) {
@@ -114,15 +118,11 @@ export class ApiServer {
         handler(request, response)
       },
     )
-    const api = new ApiServer(server, sessions, policy, bindHost, pipeline)
+    const api = new ApiServer(server, sessions, policy, bindHost, pipeline, open)
     closing = () => api.closing
     server.on('connection', (socket: Socket) => {
       api.sockets++
       socket.once('close', () => api.sockets--)
-    })
-    server.on('request', (_request, response: ServerResponse) => {
-      api.open.add(response)
-      response.on('close', () => api.open.delete(response))
     })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)

@@ -5,7 +5,7 @@ import { allows, type Identity, type Scope } from './scopes'
 import type { Sessions } from './sessions'
 import type { TokenAuthority } from './tokenAuthority'
 import { HttpError, httpError, sendError, toHttpError } from './httpIo'
-import { matchPath, type Route } from './route'
+import { RouteTable, type Route, type RouteContext } from './route'
 
 /**
  * The one path every request takes: Host and Origin checks, route lookup, authentication,
@@ -27,20 +27,21 @@ export interface PipelineOptions {
 }
 
 /** Headers on every answer. */
-const SECURITY_HEADERS: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-resource-policy': 'same-origin',
-}
+const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+  ['x-content-type-options', 'nosniff'],
+  ['x-frame-options', 'DENY'],
+  ['referrer-policy', 'no-referrer'],
+  ['cross-origin-resource-policy', 'same-origin'],
+]
 
 export function requestPipeline(
   options: PipelineOptions,
 ): (request: IncomingMessage, response: ServerResponse) => void {
+  const table = new RouteTable(options.routes)
   return (request, response) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value)
-    const exchange: Exchange = { request, response, route: null }
-    handle(options, exchange).catch((error: unknown) => {
+    for (const [name, value] of SECURITY_HEADERS) response.setHeader(name, value)
+    const exchange = new Exchange(request, response)
+    handle(options, table, exchange).catch((error: unknown) => {
       const answer = toHttpError(error)
       if (answer.status >= 500 && !(error instanceof HttpError)) options.onInternalError?.(error)
       if (exchange.route?.sendError && !response.headersSent)
@@ -50,14 +51,43 @@ export function requestPipeline(
   }
 }
 
-/** One request as it goes down the pipeline; `route` is set once it is known. */
-interface Exchange {
-  request: IncomingMessage
-  response: ServerResponse
-  route: Route | null
+/** Who asks for a route that needs no token (GET /health). */
+const ANONYMOUS: Identity = { name: 'anonymous', scopes: [] }
+
+/** A request target that `new URL` would leave as it is: no query, escapes or dot segments. */
+const PLAIN_PATH = /^\/(?!\/)[\w\-/]*$/
+
+/**
+ * Exchange is one request as it goes down the pipeline, and the context its route gets once
+ * known. The URL is parsed only when asked for: most requests (every append) have a plain
+ * path, which is all the routing needs.
+ */
+class Exchange implements RouteContext {
+  route: Route | null = null
+  params: Record<string, string> = {}
+  identity: Identity = ANONYMOUS
+  private parsed: URL | null = null
+
+  constructor(
+    readonly request: IncomingMessage,
+    readonly response: ServerResponse,
+  ) {}
+
+  get url(): URL {
+    return (this.parsed ??= new URL(this.request.url ?? '/', 'http://localhost'))
+  }
+
+  get pathname(): string {
+    const target = this.request.url ?? '/'
+    return PLAIN_PATH.test(target) ? target : this.url.pathname
+  }
 }
 
-async function handle(options: PipelineOptions, exchange: Exchange): Promise<void> {
+async function handle(
+  options: PipelineOptions,
+  table: RouteTable,
+  exchange: Exchange,
+): Promise<void> {
   const { request, response } = exchange
   const { policy } = options
   checkHostAndOrigin(options, request)
@@ -66,7 +96,6 @@ async function handle(options: PipelineOptions, exchange: Exchange): Promise<voi
     response.setHeader('access-control-allow-origin', origin)
     response.setHeader('vary', 'origin')
   }
-  const url = new URL(request.url ?? '/', 'http://localhost')
   if (request.method === 'OPTIONS') {
     if (policy.corsOrigin === null || origin !== policy.corsOrigin) {
       throw httpError(403, 'forbidden', 'Cross-origin requests are not enabled (see --cors-origin)')
@@ -79,10 +108,11 @@ async function handle(options: PipelineOptions, exchange: Exchange): Promise<voi
     response.end()
     return
   }
-  const { route, params } = findRoute(options.routes, request.method ?? 'GET', url.pathname)
+  const { route, params } = table.find(request.method ?? 'GET', exchange.pathname)
   exchange.route = route
+  exchange.params = params
   if (route.scope === null) {
-    await route.handle({ request, response, url, params, identity: ANONYMOUS })
+    await route.handle(exchange)
     return
   }
   const identity = authenticate(options, request)
@@ -95,7 +125,8 @@ async function handle(options: PipelineOptions, exchange: Exchange): Promise<voi
     )
   }
   takeRate(options, identity)
-  await route.handle({ request, response, url, params, identity })
+  exchange.identity = identity
+  await route.handle(exchange)
 }
 
 /**
@@ -148,25 +179,6 @@ function takeRate(options: PipelineOptions, identity: Identity): void {
       { 'retry-after': `${waitSeconds}` },
     )
   }
-}
-
-const ANONYMOUS: Identity = { name: 'anonymous', scopes: [] }
-
-function findRoute(
-  routes: readonly Route[],
-  method: string,
-  pathname: string,
-): { route: Route; params: Record<string, string> } {
-  let pathKnown = false
-  for (const route of routes) {
-    const params = matchPath(route.path, pathname)
-    if (params === null) continue
-    if (route.method === method) return { route, params }
-    pathKnown = true
-  }
-  if (pathKnown)
-    throw httpError(405, 'validation', `method: ${method} is not allowed on ${pathname}`)
-  throw httpError(404, 'not_found', `No route ${pathname}`)
 }
 
 /** authenticate accepts a bearer token, or the UI's session cookie; 401 otherwise. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { HttpError } from './httpIo'
+import { httpError, type HttpError } from './httpIo'
 import type { Identity, Scope } from './scopes'
 
 /** RouteContext is what a route handler gets: the exchange, path parameters, who asked. */
@@ -29,19 +29,50 @@ export interface Route {
   sendError?: (response: ServerResponse, error: HttpError) => void
 }
 
-/** matchPath returns the path parameters when `pathname` fits `pattern`, else null. */
-export function matchPath(pattern: string, pathname: string): Record<string, string> | null {
-  const want = pattern.split('/')
-  const have = pathname.split('/')
+/**
+ * RouteTable finds the route for a request. Patterns are split into segments once, and a
+ * request's path once, whatever the number of routes.
+ */
+export class RouteTable {
+  private readonly patterns: { route: Route; segments: readonly string[] }[]
+
+  constructor(routes: readonly Route[]) {
+    this.patterns = routes.map((route) => ({ route, segments: route.path.split('/') }))
+  }
+
+  /**
+   * find returns the route for `method` and `pathname` with its path parameters; 404 when
+   * no route has that path, 405 when only other methods do.
+   */
+  find(method: string, pathname: string): { route: Route; params: Record<string, string> } {
+    const have = pathname.split('/')
+    let pathKnown = false
+    for (const { route, segments } of this.patterns) {
+      const params = matchSegments(segments, have)
+      if (params === null) continue
+      if (route.method === method) return { route, params }
+      pathKnown = true
+    }
+    if (pathKnown)
+      throw httpError(405, 'validation', `method: ${method} is not allowed on ${pathname}`)
+    throw httpError(404, 'not_found', `No route ${pathname}`)
+  }
+}
+
+/** matchSegments returns the path parameters when the path fits the pattern, else null. */
+function matchSegments(
+  want: readonly string[],
+  have: readonly string[],
+): Record<string, string> | null {
   if (want.length !== have.length) return null
-  const params: Record<string, string> = {}
+  let params: Record<string, string> | null = null
   for (let i = 0; i < want.length; i++) {
     const part = want[i]!
     const value = have[i]!
     if (part.startsWith(':')) {
       if (value === '') return null
       try {
-        params[part.slice(1)] = decodeURIComponent(value)
+        ;(params ??= {})[part.slice(1)] = decodeURIComponent(value)
       } catch {
         return null
       }
@@ -49,5 +80,5 @@ export function matchPath(pattern: string, pathname: string): Record<string, str
       return null
     }
   }
-  return params
+  return params ?? {}
 }

@@ -4,6 +4,7 @@ import { connect } from 'node:net'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { EventStore } from '../../../src/main/engine/eventStore'
 import { ApiServer, type ApiServerOptions } from '../../../src/main/server/apiServer'
+import { HTTP_BODY_BYTES_MAX } from '../../../src/main/server/httpIo'
 import { SCOPES, type Scope } from '../../../src/main/server/scopes'
 import { tempDir } from '../../support/tempDir'
 import { jsonRequest, send } from './httpClient'
@@ -249,6 +250,60 @@ describe('HTTP API', () => {
       clearInterval(dripping)
       // Node answers 408 Request Timeout, then closes the connection.
       expect(received).toMatch(/^HTTP\/1\.1 408/)
+    })
+
+    it('cuts off a chunked body the moment it passes the limit, storing nothing, and keeps serving', async () => {
+      const { server, store } = await serve()
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port: server.port,
+        method: 'POST',
+        path: '/events',
+        headers: {
+          authorization: `Bearer ${TOKENS['events.write']}`,
+          'content-type': 'application/json',
+          'transfer-encoding': 'chunked',
+        },
+      })
+      const ended = new Promise<string>((resolve) => {
+        req.on('response', (res) => resolve(`answered ${res.statusCode}`))
+        req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'))
+      })
+      const chunk = Buffer.alloc(1024 * 1024, 0x20)
+      let sent = 0
+      while (sent <= HTTP_BODY_BYTES_MAX + chunk.length && !req.destroyed) {
+        if (!req.write(chunk)) await Promise.race([once(req, 'drain'), ended])
+        sent += chunk.length
+      }
+      expect(await ended).toMatch(/^(ECONNRESET|EPIPE)$/)
+      expect(store.lastSequence).toBe(0)
+      const answer = await send(
+        server.port,
+        jsonRequest(TOKENS['events.write'], 'POST', '/events', EVENT),
+      )
+      expect(answer.status).toBe(201)
+    })
+
+    it('forgets a request whose client leaves mid-body: no error reported, nothing stored', async () => {
+      const internalErrors: unknown[] = []
+      const { server, store } = await serve({
+        onInternalError: (error) => internalErrors.push(error),
+      })
+      const socket = connect(server.port, '127.0.0.1')
+      await once(socket, 'connect')
+      socket.write(
+        'POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+          `Authorization: Bearer ${TOKENS['events.write']}\r\nContent-Length: 100\r\n\r\n{"event`,
+      )
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      socket.destroy()
+      const answer = await send(
+        server.port,
+        jsonRequest(TOKENS['events.write'], 'POST', '/events', EVENT),
+      )
+      expect(answer.status).toBe(201)
+      expect(store.lastSequence).toBe(1)
+      expect(internalErrors).toEqual([])
     })
 
     it('keeps serving after hostile requests', async () => {
