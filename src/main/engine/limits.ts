@@ -92,6 +92,9 @@ export const ACTIVE_INDEX_VALUES_MAX = 65_536
 export const ACTIVE_READ_GAP_BYTES = 64 * KIB
 export const ACTIVE_READ_SPAN_BYTES_MAX = 1 * MIB
 
+/** Largest gzip member a point read inflates on its own thread rather than the pool (inflate.ts). */
+export const INFLATE_IN_PLACE_BYTES_MAX = 256 * KIB
+
 /** Sealed segments and index files kept open between reads, least recently used closed first. */
 export const OPEN_FILES_MAX = 64
 

@@ -9,7 +9,7 @@ import { firstAtLeast } from './matchRuns'
 import { bufferSource } from './byteSource'
 import { SEGMENT_HEADER_BYTES } from './segmentHeader'
 import { sealedName } from './segmentNames'
-import { inflate } from './inflate'
+import { inflateSmall } from './inflate'
 import { MemberCache } from './memberCache'
 import { CorruptionError } from './errors'
 import { EVENT_BYTES_MAX, MEMBER_CACHE_BYTES_MAX, MEMBER_READS_PARALLEL_MAX } from './limits'
@@ -25,7 +25,7 @@ interface RecordTable {
  * index's member table, and walks their records. Inflated members are kept in a MemberCache
  * (MEMBER_CACHE_BYTES_MAX), so asking for the same member again costs neither a file read
  * nor an inflate. Members not cached are read through the store's open handles, consecutive
- * ones with one read, and inflated MEMBER_READS_PARALLEL_MAX at a time on the thread pool,
+ * ones with one read, and inflated MEMBER_READS_PARALLEL_MAX at a time,
  * so memory beyond the cache holds at most that many members.
  *
  * A member that does not inflate, or inflates to another size than the index names, is a
@@ -156,7 +156,7 @@ async function inflateMember(summary: IndexSummary, member: number, gz: Buffer):
   const rawBytes = rawStart(summary, member + 1) - from
   let raw: Buffer
   try {
-    raw = await inflate(gz, rawBytes)
+    raw = await inflateSmall(gz, rawBytes)
   } catch (error) {
     const reason = `gzip member ${member} (at gzip offset ${gzStart(summary, member)}) is unreadable: ${(error as Error).message}`
     throw new CorruptionError(name, from, reason)
