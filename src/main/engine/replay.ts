@@ -182,23 +182,25 @@ async function* walkSegment(
  * search that inflates about log2(members) members rather than everything before).
  */
 async function startOffset(source: ByteSource, fromSequence: number): Promise<number> {
-  const members = (source as Partial<SealedSource>).memberOffsets ?? []
+  const sealed = source as Partial<SealedSource>
+  const members = sealed.memberOffsets ?? []
+  // Probes peek: a read-ahead from each probe would inflate much of the segment.
+  const peek = sealed.peek?.bind(sealed) ?? source.read.bind(source)
   let low = 0
   let high = members.length - 1
   while (low < high) {
     const middle = (low + high + 1) >> 1
-    const first = await firstSequenceAt(source, members[middle]!)
+    const first = await firstSequenceAt(peek, members[middle]!)
     if (first !== null && first <= fromSequence) low = middle
     else high = middle - 1
   }
   return low === 0 ? SEGMENT_HEADER_BYTES : members[low]!
 }
 
-async function firstSequenceAt(source: ByteSource, offset: number): Promise<number | null> {
+async function firstSequenceAt(peek: ByteSource['read'], offset: number): Promise<number | null> {
   const options = { checkDigest: false, payloadLengthMax: EVENT_BYTES_MAX }
-  let read = readRecord(await source.read(offset, RECORD_HEADER_BYTES), 0, options)
-  if (read.kind === 'incomplete')
-    read = readRecord(await source.read(offset, read.needBytes), 0, options)
+  let read = readRecord(await peek(offset, RECORD_HEADER_BYTES), 0, options)
+  if (read.kind === 'incomplete') read = readRecord(await peek(offset, read.needBytes), 0, options)
   return read.kind === 'record' ? read.header.sequence : null
 }
 

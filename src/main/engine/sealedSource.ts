@@ -21,6 +21,11 @@ import { SEALED_READ_AHEAD_BYTES } from './limits'
 export interface SealedSource extends ByteSource {
   /** Raw offset where each gzip member starts, ascending; empty for the whole-file fallback. */
   readonly memberOffsets: readonly number[]
+  /**
+   * peek reads like `read` but inflates only the members it spans, with no read-ahead and
+   * nothing dropped: for probing a few places (a binary search over members) before reading.
+   */
+  peek(position: number, length: number): Promise<Buffer>
 }
 
 export async function openSealedSource(
@@ -38,7 +43,8 @@ export async function openSealedSource(
     const handle = await fs.open(`${dir}/${name}`, 'read')
     return new MemberSource(name, handle, usable.members, usable.raw_bytes, usable.gz_bytes)
   }
-  return { ...(await inflateWhole(fs, dir, name)), memberOffsets: [] }
+  const whole = await inflateWhole(fs, dir, name)
+  return { ...whole, memberOffsets: [], peek: (position, length) => whole.read(position, length) }
 }
 
 async function readIfPresent(fs: FileSystem, path: string): Promise<Buffer | null> {
@@ -77,16 +83,26 @@ class MemberSource implements SealedSource {
     this.memberOffsets = layout.map(([raw]) => raw)
   }
 
-  async read(position: number, length: number): Promise<Buffer> {
+  read(position: number, length: number): Promise<Buffer> {
+    return this.readAt(position, length, true)
+  }
+
+  peek(position: number, length: number): Promise<Buffer> {
+    return this.readAt(position, length, false)
+  }
+
+  private async readAt(position: number, length: number, sequential: boolean): Promise<Buffer> {
     const end = Math.min(this.size, position + length)
     if (position >= end) return Buffer.alloc(0)
     const first = this.memberAt(position)
     const last = this.memberAt(end - 1)
-    this.forgetBefore(first)
+    if (sequential) this.forgetBefore(first)
     this.inflateMissing(first, last)
     // Read ahead: inflate what follows while the caller decodes this window.
-    const ahead = Math.min(this.size - 1, end + SEALED_READ_AHEAD_BYTES - 1)
-    this.inflateMissing(last + 1, this.memberAt(ahead))
+    if (sequential) {
+      const ahead = Math.min(this.size - 1, end + SEALED_READ_AHEAD_BYTES - 1)
+      this.inflateMissing(last + 1, this.memberAt(ahead))
+    }
     const parts: Buffer[] = []
     for (let i = first; i <= last; i++) {
       const bytes = await this.members.get(i)!
@@ -130,7 +146,7 @@ class MemberSource implements SealedSource {
    * inflateMissing starts inflating the members from `first` to `last` not yet under way:
    * each run of consecutive ones is read with one read, and each member inflated by its own
    * gunzip call, so several inflate at once on the thread pool (one call at a time would
-   * leave the pool idle between trips, and a trip costs more than inflating 64 KiB).
+   * leave the pool idle between trips, and a trip costs more than inflating a member).
    */
   private inflateMissing(first: number, last: number): void {
     for (let i = first; i <= last; i++) {
