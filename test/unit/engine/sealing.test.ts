@@ -6,6 +6,7 @@ import { EventStore } from '../../../src/main/engine/eventStore'
 import { decodeManifest } from '../../../src/main/engine/manifest'
 import type { SegmentManifest } from '../../../src/main/engine/manifest'
 import { sha256 } from '../../../src/main/engine/recordCodec'
+import { SEAL_MEMBER_BYTES } from '../../../src/main/engine/limits'
 import { tempDir } from '../../support/tempDir'
 
 const event = (i: number) => ({
@@ -47,7 +48,7 @@ describe('sealing', () => {
     }
   })
 
-  it('writes independent gzip members of about 64 KiB that each inflate on their own', async () => {
+  it('writes independent gzip members of about SEAL_MEMBER_BYTES that each inflate on their own', async () => {
     const dir = await storeWithSealedSegments(400_000, 1200)
     const manifest = manifestOf(dir, 'segment-0000000001.manifest.json')
     const gz = readFileSync(`${dir}/segment-0000000001.log.gz`)
@@ -58,8 +59,8 @@ describe('sealing', () => {
       const member = gunzipSync(gz.subarray(gzOffset, nextGz))
       expect(member.equals(raw.subarray(rawOffset, nextRaw))).toBe(true)
       if (i < manifest.members.length - 1) {
-        expect(member.length).toBeGreaterThanOrEqual(64 * 1024)
-        expect(member.length).toBeLessThan(64 * 1024 + 2048)
+        expect(member.length).toBeGreaterThanOrEqual(SEAL_MEMBER_BYTES)
+        expect(member.length).toBeLessThan(SEAL_MEMBER_BYTES + 2048)
       }
     })
   })
