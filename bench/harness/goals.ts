@@ -18,6 +18,7 @@ import {
   COMPLEX,
   GETS,
   QUERIES,
+  RAW_MEMBER,
   SQLITE_INDEXED,
   TIME_RANGE,
 } from './queryGroup'
@@ -78,6 +79,14 @@ export function compareToGoals(results: BenchResults): void {
   )
   results.compare('batch of 100: engine / SQLite', engineBatch, rate(BATCH, SQLITE), 1.5)
   results.compare('batch of 100: engine / LevelDB', engineBatch, rate(BATCH, LEVEL), 1.5)
+  for (const p of ['p50', 'p99']) {
+    results.compare(
+      `get by sequence ${p}: raw member read / engine (orientation)`,
+      figure(GETS, ENGINE, `${BY_SEQUENCE} ${p}`),
+      figure(GETS, RAW_MEMBER, `${BY_SEQUENCE} ${p}`),
+      null,
+    )
+  }
   for (const metric of [`${BY_ID} p50`, `${BY_SEQUENCE} p50`]) {
     results.compare(
       `${metric}: SQLite / engine`,

@@ -9,10 +9,12 @@ import { interleave } from './interleave'
 import type { Peers } from './peers'
 import type { ReadStores } from './readStores'
 import { SqliteEvents } from './sqliteEvents'
+import { RawMemberReads } from './rawMemberReads'
 
 export const GETS = 'get one event'
 export const QUERIES = 'queries (first 1000 matches)'
 export const SQLITE_INDEXED = 'SQLite, equivalent indexes'
+export const RAW_MEMBER = 'raw floor: read + gunzip of one gzip member'
 export const BY_ID = 'get by id'
 export const BY_SEQUENCE = 'get by sequence'
 export const TIME_RANGE = 'time range'
@@ -124,6 +126,7 @@ export async function queryGroup(
 ): Promise<void> {
   const store = await EventStore.open(stores.engineDir, { access: 'read' })
   const db = new SqliteEvents(peers.openSqlite(stores.sqlitePath))
+  const raw = RawMemberReads.open(stores.engineDir)
   try {
     const sequences = seededSequences(options.gets, stores.events)
     const timestampOf = (sequence: number) =>
@@ -172,8 +175,24 @@ export async function queryGroup(
         }
       },
     })
+    // The floor reads as many members as the engine's gets, keyed by the same sequences.
+    const floor = {
+      contender: RAW_MEMBER,
+      run: async () => {
+        const latencies: number[] = []
+        for (const sequence of sequences) {
+          const t = performance.now()
+          await raw.readOne(sequence)
+          latencies.push(performance.now() - t)
+        }
+        const figures = latencyFigures(latencies)
+        const at = { group: GETS, contender: RAW_MEMBER, unit: 'ms', better: 'lower' } as const
+        results.add({ ...at, metric: `${BY_SEQUENCE} p50` }, figures.p50Ms)
+        results.add({ ...at, metric: `${BY_SEQUENCE} p99` }, figures.p99Ms)
+      },
+    }
     await interleave(
-      [trial(ENGINE, engineReader(store)), trial(SQLITE_INDEXED, sqliteReader(db))],
+      [trial(ENGINE, engineReader(store)), trial(SQLITE_INDEXED, sqliteReader(db)), floor],
       options.rounds,
     )
     const counts = specs.map((s) => `${s.name}: ${answers.get(s.name)?.split(' ')[0]}`)
@@ -182,6 +201,7 @@ export async function queryGroup(
       "The engine's query also counts every match (total_count); SQLite's LIMIT 1000 stops at the page.",
     )
   } finally {
+    raw.close()
     db.close()
     await store.close()
   }
