@@ -121,7 +121,9 @@ export async function runQuery(
   const chosen = best.sorted().slice(page.offset)
   const filled = await fillFromSegments(chosen, filter, read, indexes)
   plan.events_scanned += filled.size
-  if (filled.size > 0) use(['segment index: gzip members'])
+  for (const segment of new Set(chosen.map((item) => item.source).filter(isSegment))) {
+    use([segment.sealed ? 'segment index: gzip members' : 'active segment index: record offsets'])
+  }
   for (const { segment, matches } of counted) {
     if (chosen.some((item) => item.source === segment)) plan.segments_read++
     else {
