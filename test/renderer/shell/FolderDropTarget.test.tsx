@@ -58,7 +58,7 @@ describe('dropping a folder on the window', () => {
     fireEvent.drop(over(), drag([folder]))
     await settle()
     expect(fake.callsOf('openStore')).toEqual([{ path: '/data/orders', access: 'write' }])
-    expect(state().navigation).toMatchObject({ view: 'live', openRequest: null })
+    expect(state().navigation).toMatchObject({ view: 'live', command: null })
     expect(screen.queryByText('Drop a store folder to open it')).toBeNull()
   })
 

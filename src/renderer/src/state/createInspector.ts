@@ -31,11 +31,7 @@ import {
 import type { LiveFilter, LiveState } from './liveSlice'
 import { monitorWith } from './monitorSlice'
 import type { MonitorState } from './monitorSlice'
-import {
-  navigationWithOpenRequest,
-  navigationWithoutCommand,
-  navigationWithoutOpenRequest,
-} from './navigationSlice'
+import { navigationWithCommand, navigationWithoutCommand } from './navigationSlice'
 import type { ViewId } from './navigationSlice'
 import { reducePushBatch } from './reducePushBatch'
 import { selectVisibleRows } from './selectors'
@@ -68,12 +64,10 @@ export interface Inspector {
   dismissError(): void
   finishCommand(id: number): void
   /**
-   * Takes a File dropped on the window as a folder to open: the Start view opens it (see
-   * navigationSlice.ts). A page that cannot learn the path says so instead.
+   * Takes a File dropped on the window as a folder to open: a command for the Start view
+   * (see navigationSlice.ts). A page that cannot learn the path says so instead.
    */
   openDroppedFolder(file: File): void
-  /** Marks a dropped folder's open request taken, so it is opened once. */
-  finishOpenRequest(id: number): void
   /** Records what a call answered about jobs, segments or SLA, as a push would. */
   updateMonitor(change: (monitor: MonitorState) => MonitorState): void
   setLiveFilter(filter: LiveFilter): Promise<void>
@@ -227,14 +221,10 @@ export function createInspector(connection: StoreConnection): Inspector {
         reportError({ code: 'validation', message: 'It is not a folder on this computer.', action })
       } else {
         store.setState((state) => ({
-          navigation: navigationWithOpenRequest(state.navigation, path),
+          navigation: navigationWithCommand(state.navigation, { kind: 'open_folder', path }),
         }))
       }
     },
-    finishOpenRequest: (id) =>
-      store.setState((state) => ({
-        navigation: navigationWithoutOpenRequest(state.navigation, id),
-      })),
     updateMonitor: (change) => store.setState((state) => ({ monitor: change(state.monitor) })),
     setLiveFilter: subscribeLive,
     pause: () => update(livePaused),

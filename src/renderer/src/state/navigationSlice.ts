@@ -2,8 +2,8 @@
  * Navigation: the view on screen, and a command waiting for the view that carries it out.
  * The native menu's Verify and Run Recovery arrive as pushes; they land here so the Files
  * and Recovery views can act on them when they mount, then mark them done. A folder dropped
- * on the window waits here the same way for the Start view, which opens it and, if that
- * fails, offers what can be done instead.
+ * on the window is a command too, for the Start view, which opens it and, if that fails,
+ * offers what can be done instead.
  */
 import type { EventFilter } from '../../../shared/query'
 import type { StoreHandle } from '../../../shared/storeApi'
@@ -19,60 +19,47 @@ export const VIEW_IDS = [
 ] as const
 export type ViewId = (typeof VIEW_IDS)[number]
 
-export type CommandKind = 'verify' | 'run_recovery'
+/** What a command asks: a menu action on a store, or a folder dropped on the window. */
+export type CommandRequest =
+  { kind: 'verify' | 'run_recovery'; handle: StoreHandle } | { kind: 'open_folder'; path: string }
 
-export interface PendingCommand {
-  /** Distinguishes two identical menu clicks. */
-  id: number
-  kind: CommandKind
-  handle: StoreHandle
-}
+export type CommandKind = CommandRequest['kind']
 
-/** OpenRequest is a folder to open, dropped on the window. */
-export interface OpenRequest {
-  /** Distinguishes two drops of the same folder. */
+export type PendingCommand = CommandRequest & {
+  /** Distinguishes two identical menu clicks, or two drops of the same folder. */
   id: number
-  path: string
 }
 
 export interface NavigationState {
   view: ViewId
   command: PendingCommand | null
-  openRequest: OpenRequest | null
   /** The filter the Query view starts from, e.g. an event's correlation chain. */
   queryFilter: EventFilter | null
-  /** Commands and open requests issued so far; the next one's id. */
+  /** Commands issued so far; the next command's id. */
   commandsIssued: number
   helpOpen: boolean
 }
 
 export function initialNavigation(): NavigationState {
-  return {
-    view: 'start',
-    command: null,
-    openRequest: null,
-    queryFilter: null,
-    commandsIssued: 0,
-    helpOpen: false,
-  }
+  return { view: 'start', command: null, queryFilter: null, commandsIssued: 0, helpOpen: false }
 }
 
 /** COMMAND_VIEWS says which view carries out each command. */
 export const COMMAND_VIEWS: Record<CommandKind, ViewId> = {
   verify: 'files',
   run_recovery: 'recovery',
+  open_folder: 'start',
 }
 
 export function navigationWithCommand(
   navigation: NavigationState,
-  kind: CommandKind,
-  handle: StoreHandle,
+  request: CommandRequest,
 ): NavigationState {
   const id = navigation.commandsIssued + 1
   return {
     ...navigation,
-    view: COMMAND_VIEWS[kind],
-    command: { id, kind, handle },
+    view: COMMAND_VIEWS[request.kind],
+    command: { ...request, id },
     commandsIssued: id,
   }
 }
@@ -81,22 +68,4 @@ export function navigationWithCommand(
 export function navigationWithoutCommand(navigation: NavigationState, id: number): NavigationState {
   if (navigation.command?.id !== id) return navigation
   return { ...navigation, command: null }
-}
-
-/** navigationWithOpenRequest shows the Start view with a folder for it to open. */
-export function navigationWithOpenRequest(
-  navigation: NavigationState,
-  path: string,
-): NavigationState {
-  const id = navigation.commandsIssued + 1
-  return { ...navigation, view: 'start', openRequest: { id, path }, commandsIssued: id }
-}
-
-/** navigationWithoutOpenRequest marks an open request taken; a newer one is left waiting. */
-export function navigationWithoutOpenRequest(
-  navigation: NavigationState,
-  id: number,
-): NavigationState {
-  if (navigation.openRequest?.id !== id) return navigation
-  return { ...navigation, openRequest: null }
 }

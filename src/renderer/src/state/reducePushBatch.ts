@@ -89,6 +89,6 @@ function reduceMenuPush(state: AppState, push: Extract<PushEvent, { type: 'menu'
   return {
     ...state,
     session,
-    navigation: navigationWithCommand(state.navigation, push.command, handle),
+    navigation: navigationWithCommand(state.navigation, { kind: push.command, handle }),
   }
 }

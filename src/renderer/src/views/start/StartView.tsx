@@ -9,6 +9,7 @@ import { openErrorHelp } from './openErrorHelp'
 import type { OpenOffer } from './openErrorHelp'
 import '../common/common.css'
 import './start.css'
+import { useCommand } from '../../containers/useCommand'
 
 const OFFER_LABELS: Record<OpenOffer, string> = {
   follow: 'Open in follow (read-only) mode',
@@ -29,7 +30,6 @@ export function StartView() {
   const recent = useAppState((state) => state.session.recent)
   const storesByHandle = useAppState((state) => state.session.stores)
   const currentHandle = useAppState((state) => state.session.currentHandle)
-  const openRequest = useAppState((state) => state.navigation.openRequest)
   const [busy, setBusy] = useState(false)
   const [failed, setFailed] = useState<FailedAttempt | null>(null)
   const browsing = bridge === 'electron'
@@ -50,14 +50,11 @@ export function StartView() {
   )
 
   // A folder dropped on the window: opened here, so a failure gets its offers below.
-  useEffect(() => {
-    // The store is read afresh: a request already taken (an effect run twice) is not taken again.
-    if (openRequest === null || inspector.store.getState().navigation.openRequest !== openRequest) {
-      return
-    }
-    inspector.finishOpenRequest(openRequest.id)
-    void open(openRequest.path, 'write')
-  }, [inspector, open, openRequest])
+  const openDropped = useCallback(
+    (command: { path: string }) => void open(command.path, 'write'),
+    [open],
+  )
+  useCommand('open_folder', null, openDropped)
 
   const create = (path: string) => attempt(path, () => inspector.createStore(path))
   const help = failed === null ? null : openErrorHelp(failed.path, failed.error)
