@@ -47,6 +47,17 @@ describe('storeFigures', () => {
     })
   })
 
+  it('forget samples from before a recovery cut the store back, so the rate is never negative', () => {
+    const pace = paceOf([
+      { atMs: T0, sequence: 1500 },
+      { atMs: T0 + 1000, sequence: 1600 },
+      { atMs: T0 + 2000, sequence: 1000 },
+      { atMs: T0 + 3500, sequence: 1300 },
+    ])
+    expect(pace.samples.map((sample) => sample.sequence)).toEqual([1000, 1300])
+    expect(storeFigures(summary, pace).appendRate).toBe(200)
+  })
+
   it('keep the summary rate until the samples span PACE_SPAN_MS_MIN', () => {
     const pace = paceOf([
       { atMs: T0, sequence: 1000 },

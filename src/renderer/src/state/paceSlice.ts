@@ -29,7 +29,11 @@ export function initialPace(): PaceState {
   return { handle: null, samples: [] }
 }
 
-/** paceWithSample records a sample of a store; samples of another store are forgotten. */
+/**
+ * paceWithSample records a sample of a store; samples of another store are forgotten, and
+ * so are samples newer than the store now is (a recovery cut its tail), so the measured
+ * rate is never negative.
+ */
 export function paceWithSample(
   pace: PaceState,
   handle: StoreHandle,
@@ -37,7 +41,9 @@ export function paceWithSample(
 ): PaceState {
   const kept =
     pace.handle === handle
-      ? pace.samples.filter((known) => known.atMs > sample.atMs - PACE_WINDOW_MS)
+      ? pace.samples.filter(
+          (known) => known.atMs > sample.atMs - PACE_WINDOW_MS && known.sequence <= sample.sequence,
+        )
       : []
   return { handle, samples: [...kept, sample].slice(-PACE_SAMPLES_MAX) }
 }
