@@ -76,6 +76,13 @@ export class CountingFileSystem implements FileSystem {
         this.count(path, n)
         return n
       },
+      ...(handle.readSync && {
+        readSync: (buffer: Buffer, offset: number, length: number, position: number) => {
+          const n = handle.readSync!(buffer, offset, length, position)
+          this.count(path, n)
+          return n
+        },
+      }),
       write: (buffers, position) => handle.write(buffers, position),
       datasync: () => handle.datasync(),
       truncate: (length) => handle.truncate(length),

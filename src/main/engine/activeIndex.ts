@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../../shared/event'
 import type { FileHandle, FileSystem } from './fileSystem'
-import { isCode, readRange } from './fileSystem'
+import { isCode } from './fileSystem'
 import { fileSource } from './byteSource'
 import type { RecordAt } from './recordIterator'
 import { walkRecords } from './recordIterator'
@@ -17,7 +17,10 @@ import type { SegmentInfo } from './segmentReader'
 import { readSegmentRecords } from './segmentReader'
 import { INDEX_FIELDS } from './segmentIndex'
 import { SEGMENT_HEADER_BYTES } from './segmentHeader'
+import { segmentLogName } from './segmentNames'
 import { CorruptionError } from './errors'
+import { FileHandles } from './fileHandles'
+import { SmallReads } from './smallReads'
 import {
   ACTIVE_INDEX_VALUES_MAX,
   ACTIVE_READ_GAP_BYTES,
@@ -27,6 +30,13 @@ import {
 
 /** Sequences of one field's values, or null once the field has too many to keep. */
 type FieldPostings = Map<string, number[]> | null
+
+/** Records read with one read: from `start` to `end` of the segment. */
+interface Span {
+  start: number
+  end: number
+  sequences: number[]
+}
 
 /**
  * ActiveIndex indexes the newest raw segment in memory as it grows: where each record
@@ -55,12 +65,22 @@ export class ActiveIndex implements SegmentIndexReader {
   private postings: FieldPostings[] = []
   /** Where the record after the covered prefix starts. */
   private end = SEGMENT_HEADER_BYTES
+  /** The segment's file, kept open between gets; a newer segment's replaces it. */
+  private readonly handles: FileHandles
+  private readonly smallReads = new SmallReads()
 
   constructor(
     private readonly fs: FileSystem,
     private readonly dir: string,
     private readonly valuesMax = ACTIVE_INDEX_VALUES_MAX,
-  ) {}
+  ) {
+    this.handles = new FileHandles(fs, 1)
+  }
+
+  /** close closes the segment's file kept open; gets still in flight finish first. */
+  close(): Promise<void> {
+    return this.handles.close()
+  }
 
   /**
    * addGroup adds a durable group of records that ends at `segmentEnd`; `fieldsOf` gives
@@ -264,40 +284,66 @@ export class ActiveIndex implements SegmentIndexReader {
     sequences: readonly number[],
     onRecord: (record: RecordAt) => boolean | void,
   ): Promise<boolean> {
-    const handle = await this.open(segment)
-    if (!handle) return false
-    try {
-      for (const span of this.spans(sequences)) {
-        const bytes = await readRange(handle, span.start, span.end - span.start)
-        for (const sequence of span.sequences) {
-          const offset = this.offsets[sequence - this.firstSequence]!
-          const read = readRecord(bytes, offset - span.start, {
-            checkDigest: false,
-            payloadLengthMax: EVENT_BYTES_MAX,
-          })
-          if (read.kind !== 'record' || read.header.sequence !== sequence) {
-            const reason =
-              read.kind === 'bad' ? read.reason : `record ${sequence} is not at ${offset}`
-            throw new CorruptionError(segment.name, offset, reason)
-          }
-          const record = { offset, header: read.header, payload: read.payload }
-          if (onRecord({ ...record, end: span.start + read.end }) === true) return true
-        }
-      }
-    } finally {
-      await handle.close()
+    for (const span of this.spans(sequences)) {
+      const records = await this.spanRecords(segment, span)
+      if (!records) return false
+      for (const record of records) if (onRecord(record) === true) return true
     }
     return true
+  }
+
+  /**
+   * spanRecords reads one span through the handle kept open for the segment (a get on the
+   * thread when small, see smallReads.ts). A span that does not check out through the kept
+   * handle is read again through a fresh one before it counts as damage: another process's
+   * recovery may have put a new file under the name. Null when the file is gone.
+   */
+  private async spanRecords(segment: SegmentInfo, span: Span): Promise<RecordAt[] | null> {
+    const path = `${this.dir}/${segment.name}`
+    const read = () =>
+      this.handles.use(path, async (handle) =>
+        this.recordsOf(
+          segment,
+          span,
+          await this.smallReads.read(handle, span.start, span.end - span.start),
+        ),
+      )
+    try {
+      return await read()
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return null
+      await this.handles.forget(path)
+    }
+    try {
+      return await read()
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return null
+      throw error
+    }
+  }
+
+  /** recordsOf checks that the records of `span` are where the index says, in `bytes`. */
+  private recordsOf(segment: SegmentInfo, span: Span, bytes: Buffer): RecordAt[] {
+    return span.sequences.map((sequence) => {
+      const offset = this.offsets[sequence - this.firstSequence]!
+      const read = readRecord(bytes, offset - span.start, {
+        checkDigest: false,
+        payloadLengthMax: EVENT_BYTES_MAX,
+      })
+      if (read.kind !== 'record' || read.header.sequence !== sequence) {
+        const reason = read.kind === 'bad' ? read.reason : `record ${sequence} is not at ${offset}`
+        throw new CorruptionError(segment.name, offset, reason)
+      }
+      return { offset, header: read.header, payload: read.payload, end: span.start + read.end }
+    })
   }
 
   /**
    * spans groups records to read: one read covers records closer than ACTIVE_READ_GAP_BYTES
    * to each other, up to ACTIVE_READ_SPAN_BYTES_MAX (a single larger record reads alone).
    */
-  private spans(
-    sequences: readonly number[],
-  ): { start: number; end: number; sequences: number[] }[] {
-    const spans: { start: number; end: number; sequences: number[] }[] = []
+  private spans(sequences: readonly number[]): Span[] {
+    const spans: Span[] = []
     for (const sequence of sequences) {
       const i = sequence - this.firstSequence
       const start = this.offsets[i]!
@@ -325,6 +371,8 @@ export class ActiveIndex implements SegmentIndexReader {
   }
 
   private reset(segmentNumber: number, firstSequence: number): void {
+    // The older segment is sealed or about to be: its raw file is no longer ours to hold.
+    void this.handles.forget(`${this.dir}/${segmentLogName(this.segmentNumber)}`)
     this.segmentNumber = segmentNumber
     this.firstSequence = firstSequence
     this.count = 0

@@ -26,6 +26,11 @@ export interface FileSystem {
 export interface FileHandle {
   /** Reads up to `length` bytes at `position`; returns how many were read (0 at the end). */
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<number>
+  /**
+   * `read` on the calling thread, blocking it until the bytes are there. Optional: only
+   * point reads use it, through SmallReads (smallReads.ts), which says when it pays.
+   */
+  readSync?(buffer: Buffer, offset: number, length: number, position: number): number
   /** Writes every byte of `buffers` at `position`, or throws. */
   write(buffers: readonly Buffer[], position: number): Promise<void>
   datasync(): Promise<void>
@@ -97,6 +102,22 @@ export async function readRange(
   let done = 0
   while (done < length) {
     const n = await handle.read(buffer, done, length - done, position + done)
+    if (n === 0) break
+    done += n
+  }
+  return done === length ? buffer : buffer.subarray(0, done)
+}
+
+/** readRangeSync is readRange on the calling thread, with a handle's `readSync`. */
+export function readRangeSync(
+  readSync: NonNullable<FileHandle['readSync']>,
+  position: number,
+  length: number,
+): Buffer {
+  const buffer = Buffer.allocUnsafe(length)
+  let done = 0
+  while (done < length) {
+    const n = readSync(buffer, done, length - done, position + done)
     if (n === 0) break
     done += n
   }

@@ -100,6 +100,17 @@ export const ACTIVE_READ_SPAN_BYTES_MAX = 1 * MIB
 /** Largest gzip member a point read inflates on its own thread rather than the pool (inflate.ts). */
 export const INFLATE_IN_PLACE_BYTES_MAX = 256 * KIB
 
+/**
+ * Point reads (smallReads.ts): the largest read done on the calling thread; a read slower
+ * than SMALL_READ_SLOW_MS is slow, and SMALL_READ_SLOW_COUNT_MAX slow ones among the last
+ * SMALL_READ_WINDOW send point reads to the thread pool for SMALL_READ_BACKOFF_MS.
+ */
+export const SMALL_READ_BYTES_MAX = 256 * KIB
+export const SMALL_READ_SLOW_MS = 2
+export const SMALL_READ_WINDOW = 32
+export const SMALL_READ_SLOW_COUNT_MAX = 4
+export const SMALL_READ_BACKOFF_MS = 10_000
+
 /** Sealed segments and index files kept open between reads, least recently used closed first. */
 export const OPEN_FILES_MAX = 64
 

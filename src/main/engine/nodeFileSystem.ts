@@ -64,6 +64,10 @@ class NodeFileHandle implements FileHandle {
     return call<number>((cb) => fs.read(this.fd, buffer, offset, length, position, cb))
   }
 
+  readSync(buffer: Buffer, offset: number, length: number, position: number): number {
+    return fs.readSync(this.fd, buffer, offset, length, position)
+  }
+
   write(buffers: readonly Buffer[], position: number): Promise<void> {
     return writeAll(this.fd, buffers, position)
   }

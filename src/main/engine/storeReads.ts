@@ -40,8 +40,8 @@ export class StoreReads {
   }
 
   /** close closes the files the read path keeps open; reads still in flight finish first. */
-  close(): Promise<void> {
-    return this.indexes.close()
+  async close(): Promise<void> {
+    await Promise.all([this.indexes.close(), this.active.close()])
   }
 
   /** query answers one page of a query (see queryRunner.ts for how). */

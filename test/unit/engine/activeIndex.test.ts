@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { StoredEvent } from '../../../src/shared/event'
@@ -18,6 +18,7 @@ import {
   inputs,
   queryArb,
 } from '../../support/queryModel'
+import { CountingFileSystem } from '../../support/countingFileSystem'
 
 const SEED = Number(process.env.SEED ?? Date.now() % 2 ** 31)
 const NUM_RUNS = Number(process.env.NUM_RUNS ?? 100)
@@ -149,8 +150,60 @@ describe('active segment index', () => {
       const counted = result.plan.index_used.includes(COUNTED)
       expect(counted).toBe(query.correlation_id === undefined)
     }
+    await active.close()
   })
 })
+
+describe('active segment index: the file it keeps open', () => {
+  it('reads through a fresh handle when another file was put under the name, and closes what it opened', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lhs-active-handle-'))
+    try {
+      const events = inputs(12, SEED)
+      const store = await EventStore.open(`${root}/a`, {
+        create: true,
+        segmentBytesMax: BIG_SEGMENT,
+      })
+      await store.appendBatch(events.slice(0, 10))
+      await store.close()
+      cpSync(`${root}/a`, `${root}/b`, { recursive: true })
+      const other = await EventStore.open(`${root}/b`, { segmentBytesMax: BIG_SEGMENT })
+      await other.appendBatch(events.slice(10))
+      const want = await other.getBySequence(12)
+      await other.close()
+
+      const fs = new CountingFileSystem()
+      const active = new ActiveIndex(fs, `${root}/a`)
+      const before = segmentAt(`${root}/a`, 10)
+      expect((await active.get(before, 3))?.sequence).toBe(3)
+      // As another process's recovery would: a new file, the old records and two more.
+      renameSync(`${root}/b/${before.name}`, `${root}/a/${before.name}`)
+      const after = segmentAt(`${root}/a`, 12)
+      expect(await active.get(after, 12)).toEqual(want)
+      expect((await active.get(after, 3))?.sequence).toBe(3)
+      await active.close()
+      expect(fs.opened).toBeGreaterThan(0)
+      expect(fs.closed).toBe(fs.opened)
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})
+
+/** segmentAt describes the one raw segment of a closed store that holds `records`. */
+function segmentAt(dir: string, records: number): SegmentInfo {
+  const name = readdirSync(dir).find((f) => f.endsWith('.log'))!
+  const bytes = statSync(`${dir}/${name}`).size
+  return {
+    segmentNumber: Number(/(\d+)/.exec(name)![1]),
+    name,
+    sealed: false,
+    firstSequence: 1,
+    lastSequence: records,
+    records,
+    bytes,
+    rawBytes: bytes,
+  }
+}
 
 /** activeSegmentOf describes the store's one raw segment as the read path sees it. */
 function activeSegmentOf(store: EventStore, dir: string): SegmentInfo {
