@@ -9,7 +9,7 @@ import {
   SINGLE,
   SQLITE,
 } from './appendGroups'
-import { HTTP } from './httpGroup'
+import { HTTP, HTTP_FLOOR } from './httpGroup'
 import { HEAP_PER_1000, MEMORY } from './memoryGroup'
 import { CRASH_RATE, OPEN, RAW_READ_SHA } from './openGroup'
 import {
@@ -115,6 +115,12 @@ export function compareToGoals(results: BenchResults): void {
     'verify: job / raw gunzip + SHA-256',
     figure(VERIFY, ENGINE, VERIFY_RATE),
     figure(VERIFY, RAW_GUNZIP_SHA, VERIFY_RATE),
+    null,
+  )
+  results.compare(
+    'HTTP append: engine / node:http floor (orientation)',
+    rate(HTTP, ENGINE),
+    rate(HTTP, HTTP_FLOOR),
     null,
   )
   results.compare(

@@ -17,6 +17,7 @@ import { BenchResults } from './benchResults'
 import { adrRows, compareToGoals } from './goals'
 import type { GroupName, HarnessOptions } from './harnessOptions'
 import { parseHarnessOptions, USAGE } from './harnessOptions'
+import { HTTP_FLOOR_CHILD_FLAG, httpFloorChild } from './httpFloor'
 import { httpGroup } from './httpGroup'
 import { MEMORY_CHILD_FLAG, memoryChild, memoryGroup } from './memoryGroup'
 import { CRASH_CHILD_FLAG, crashChild, openGroup } from './openGroup'
@@ -35,9 +36,11 @@ const cliFile = join(dirname(harnessFile), 'cli.js')
 
 const READ_GROUPS: GroupName[] = ['query', 'replay', 'verify', 'memory', 'open']
 
-async function main(argv: string[]): Promise<number> {
+/** main resolves with the exit code, or null for a child that serves until it is killed. */
+async function main(argv: string[]): Promise<number | null> {
   if (argv[0] === CRASH_CHILD_FLAG) return crashChild(argv[1]!).then(() => 0)
   if (argv[0] === MEMORY_CHILD_FLAG) return memoryChild(argv[1]!).then(() => 0)
+  if (argv[0] === HTTP_FLOOR_CHILD_FLAG) return httpFloorChild().then(() => null)
   if (argv.includes('--help')) {
     console.log(USAGE)
     return 0
@@ -89,7 +92,7 @@ function runGroup(
   results: BenchResults,
 ): Promise<void> {
   if (group === 'append') return appendGroups(options, peers, results)
-  if (group === 'http') return httpGroup(options, cliFile, results)
+  if (group === 'http') return httpGroup(options, { cli: cliFile, harness: harnessFile }, results)
   if (stores === null) throw new Error(`${group} needs the read store, which was not built.`)
   if (group === 'query') return queryGroup(options, peers, stores, results)
   if (group === 'replay') return replayGroup(options, peers, stores, results)
@@ -118,7 +121,9 @@ async function measured<T>(
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    if (code !== null) process.exit(code)
+  },
   (error: unknown) => {
     console.error(error)
     process.exit(1)
