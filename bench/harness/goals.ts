@@ -22,7 +22,7 @@ import {
   SQLITE_INDEXED,
   TIME_RANGE,
 } from './queryGroup'
-import { FIRST_DELIVERY, REPLAY, REPLAY_RATE, RESUME } from './replayGroup'
+import { DECODE_FLOOR, FIRST_DELIVERY, REPLAY, REPLAY_RATE, RESUME } from './replayGroup'
 import { RAW_GUNZIP_SHA, VERIFY, VERIFY_RATE } from './verifyGroup'
 
 /**
@@ -109,6 +109,12 @@ export function compareToGoals(results: BenchResults): void {
     'replay all: engine / SQLite full scan',
     figure(REPLAY, ENGINE, REPLAY_RATE),
     figure(REPLAY, SQLITE_INDEXED, REPLAY_RATE),
+    null,
+  )
+  results.compare(
+    'replay all: engine / decode floor (orientation)',
+    figure(REPLAY, ENGINE, REPLAY_RATE),
+    figure(REPLAY, DECODE_FLOOR, REPLAY_RATE),
     null,
   )
   results.compare(

@@ -1,4 +1,11 @@
+import * as fs from 'node:fs'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { EventStore } from '../../src/main/engine/eventStore'
+import { decodeEventBatch } from '../../src/main/engine/eventBatchDecoder'
+import { EVENT_BYTES_MAX, REPLAY_WINDOW_BYTES } from '../../src/main/engine/limits'
+import { readRecord } from '../../src/main/engine/recordCodec'
+import { SEGMENT_HEADER_BYTES } from '../../src/main/engine/segmentHeader'
 import { readEventBatches } from '../../src/main/engine/replay'
 import { subscribe } from '../../src/main/engine/subscription'
 import { ENGINE } from './appendGroups'
@@ -14,11 +21,16 @@ export const REPLAY = 'replay all'
 export const REPLAY_RATE = 'events/s decoded'
 export const FIRST_DELIVERY = 'subscription from 1: first delivery'
 export const RESUME = 'resume from a checkpoint 10,000 events before the end'
+export const DECODE_FLOOR = 'decode floor: one segment decoded in memory (no disk, no gunzip)'
 const RESUME_EVENTS = 10_000
+/** The decode floor decodes its segment's payloads this many times per repetition. */
+const DECODE_PASSES = 3
 
 /**
  * replayGroup reads the whole store decoded, in sequence order: the engine's replay from
- * its sealed segments against a full scan of SQLite's table (rows decoded into events).
+ * its sealed segments against a full scan of SQLite's table (rows decoded into events),
+ * and the floor under a replay: the payloads of one sealed segment, already inflated in
+ * memory, decoded by the engine's decoder in windows of the replay's size.
  * The engine's repetition also times a subscription's first delivery from sequence 1 and a
  * reader resuming near the end (open included), the ADR's other two replay figures.
  */
@@ -66,11 +78,51 @@ export async function replayGroup(
     db.close()
     if (events !== stores.events) throw new Error(`SQLite scanned ${events} of ${stores.events}`)
   }
+  const payloads = sealedPayloads(stores.engineDir)
+  const floor = (): Promise<void> => {
+    const window = Math.max(1, Math.floor(REPLAY_WINDOW_BYTES / averageLength(payloads)))
+    const started = performance.now()
+    for (let pass = 0; pass < DECODE_PASSES; pass++) {
+      for (let i = 0; i < payloads.length; i += window) {
+        decodeEventBatch(payloads.slice(i, i + window))
+      }
+    }
+    const rate = (payloads.length * DECODE_PASSES) / seconds(started)
+    results.add(
+      { group: REPLAY, contender: DECODE_FLOOR, metric: REPLAY_RATE, unit: 'events/s' },
+      rate,
+    )
+    return Promise.resolve()
+  }
   await interleave(
     [
       { contender: ENGINE, run: engine },
       { contender: SQLITE_INDEXED, run: sqlite },
+      { contender: DECODE_FLOOR, run: floor },
     ],
     options.scanRounds,
   )
+}
+
+/** sealedPayloads inflates the store's first sealed segment and returns its event payloads. */
+function sealedPayloads(dir: string): Buffer[] {
+  const name = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.log.gz'))
+    .sort()[0]
+  if (!name) throw new Error(`${dir} has no sealed segment to decode`)
+  const raw = gunzipSync(fs.readFileSync(join(dir, name)))
+  const payloads: Buffer[] = []
+  const options = { checkDigest: false, payloadLengthMax: EVENT_BYTES_MAX }
+  for (let at = SEGMENT_HEADER_BYTES; at < raw.length;) {
+    const read = readRecord(raw, at, options)
+    if (read.kind !== 'record') throw new Error(`${name}: no record at ${at}`)
+    payloads.push(read.payload)
+    at = read.end
+  }
+  return payloads
+}
+
+function averageLength(payloads: readonly Buffer[]): number {
+  return payloads.reduce((sum, payload) => sum + payload.length, 0) / payloads.length
 }
