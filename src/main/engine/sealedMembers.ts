@@ -5,6 +5,7 @@ import { MEMBER_STRIDE } from './segmentIndex'
 import type { RecordAt } from './recordIterator'
 import { walkRecords } from './recordIterator'
 import { readRecord, RECORD_HEADER_BYTES, RECORD_OVERHEAD_BYTES } from './recordCodec'
+import { firstAtLeast } from './matchRuns'
 import { bufferSource } from './byteSource'
 import { SEGMENT_HEADER_BYTES } from './segmentHeader'
 import { sealedName } from './segmentNames'
@@ -13,6 +14,12 @@ import { MemberCache } from './memberCache'
 import { SmallReads } from './smallReads'
 import { CorruptionError } from './errors'
 import { EVENT_BYTES_MAX, MEMBER_CACHE_BYTES_MAX, MEMBER_READS_PARALLEL_MAX } from './limits'
+
+/** Where each record of an inflated member starts, and its sequence (both ascending). */
+interface RecordTable {
+  offsets: number[]
+  sequences: number[]
+}
 
 /**
  * SealedMembers reads single gzip members of sealed segments, found through a segment
@@ -27,6 +34,12 @@ import { EVENT_BYTES_MAX, MEMBER_CACHE_BYTES_MAX, MEMBER_READS_PARALLEL_MAX } fr
  */
 export class SealedMembers {
   readonly cache: MemberCache
+  /**
+   * Record tables of inflated members, made by their first `pick`: later picks of a cached
+   * member jump to the record instead of walking every header before it. Keyed weakly by
+   * the inflated bytes, so a table lives exactly as long as its member stays cached.
+   */
+  private readonly tables = new WeakMap<Buffer, RecordTable>()
   /** A read of one member (a get) is done on this thread while that is quick. */
   private readonly smallReads = new SmallReads()
 
@@ -79,10 +92,12 @@ export class SealedMembers {
       const inflated = await this.inflated(summary, batch)
       for (const [k, member] of batch.entries()) {
         const raw = inflated[k]!
-        const wanted = byMember.get(member)!
-        const offsets = await recordOffsets(summary, member, raw, wanted)
-        for (const [i, offset] of offsets.entries()) {
-          if (offset >= 0) onRecord(recordAt(summary, member, raw, offset, wanted[i]!))
+        const table = this.tables.get(raw) ?? (await recordTable(summary, member, raw))
+        this.tables.set(raw, table)
+        for (const sequence of byMember.get(member)!) {
+          const at = firstAtLeast(table.sequences, sequence)
+          if (table.sequences[at] !== sequence) continue
+          onRecord(recordAt(summary, member, raw, table.offsets[at]!, sequence))
         }
       }
     }
@@ -180,30 +195,25 @@ async function walkMember(
 }
 
 /**
- * recordOffsets finds where the records of `wanted` (ascending) start in an inflated member,
- * -1 for one it does not hold, by hopping from length to length without checking anything:
- * gzip's CRC-32 already vouched for these bytes, and `recordAt` checks each record it hands
- * out (header checksum, sequence). A member of some 60 records is hopped through in about
- * a microsecond, less than keeping a table of them would cost. Hops that do not end exactly
- * at the member's end are not trusted: the member is walked record by record instead, which
- * reports the damage where it is.
+ * recordTable notes where each record of an inflated member starts, by hopping from length
+ * to length without checking anything: gzip's CRC-32 already vouched for these bytes, and
+ * `recordAt` checks each record it hands out (header checksum, sequence). A table that does
+ * not end exactly at the member's end is not trusted: the member is walked record by record
+ * instead, which reports the damage where it is.
  */
-async function recordOffsets(
+async function recordTable(
   summary: IndexSummary,
   member: number,
   raw: Buffer,
-  wanted: readonly number[],
-): Promise<number[]> {
-  const offsets = wanted.map(() => -1)
-  let k = 0
+): Promise<RecordTable> {
+  const table: RecordTable = { offsets: [], sequences: [] }
   let at = member === 0 ? SEGMENT_HEADER_BYTES : 0
   while (at + RECORD_HEADER_BYTES <= raw.length) {
-    const sequence = raw.readUInt32BE(at + 16) * 2 ** 32 + raw.readUInt32BE(at + 20)
-    while (k < wanted.length && wanted[k]! < sequence) k++
-    if (wanted[k] === sequence) offsets[k] = at
+    table.offsets.push(at)
+    table.sequences.push(raw.readUInt32BE(at + 16) * 2 ** 32 + raw.readUInt32BE(at + 20))
     at += RECORD_OVERHEAD_BYTES + raw.readUInt32BE(at + 8)
   }
-  if (at === raw.length) return offsets
+  if (at === raw.length) return table
   await walkMember(summary, member, raw, () => undefined)
   throw new CorruptionError(
     sealedName(summary.segmentNumber),
