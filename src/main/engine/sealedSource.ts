@@ -12,7 +12,7 @@ import { SEALED_READ_AHEAD_BYTES } from './limits'
  * A sealed segment is a series of independent gzip members, and its manifest says where
  * each one starts. openSealedSource reads it member by member, so memory holds only the
  * members one read spans plus SEALED_READ_AHEAD_BYTES read ahead (inflated on the thread
- * pool, several at once, while the caller decodes), never the whole segment.
+ * pool, a run of members per call, while the caller decodes), never the whole segment.
  *
  * Without a usable manifest (missing, damaged, or describing a file of another size) it
  * falls back to inflating the whole file into memory, as every reader did before: a writer
@@ -143,27 +143,55 @@ class MemberSource implements SealedSource {
   }
 
   /**
-   * inflateMissing starts inflating the members from `first` to `last` not yet under way:
-   * each run of consecutive ones is read with one read, and each member inflated by its own
-   * gunzip call, so several inflate at once on the thread pool (one call at a time would
-   * leave the pool idle between trips, and a trip costs more than inflating a member).
+   * inflateMissing starts inflating the members from `first` to `last` not yet under way.
+   * Each run of consecutive ones is read with one read and inflated with one gunzip call
+   * (gzip members back to back are one valid gzip stream): the thread pool does the work,
+   * but every call also costs the main thread the stream machinery around it, which cost
+   * more than a 32 KiB member's share of decoding. Should the run not inflate whole, or
+   * to another size than the manifest says, its members are inflated one by one, so a
+   * damaged member fails alone and is named, and the members before it still read.
+   * The members of a run are views of the run's bytes, kept while any of them is.
    */
   private inflateMissing(first: number, last: number): void {
     for (let i = first; i <= last; i++) {
       if (this.members.has(i)) continue
       let j = i
       while (j < last && !this.members.has(j + 1)) j++
-      const run = this.readGzip(this.gzStart(i), this.gzStart(j + 1))
-      for (let k = i; k <= j; k++) {
-        const from = this.gzStart(k) - this.gzStart(i)
-        const to = this.gzStart(k + 1) - this.gzStart(i)
-        const member = run.then((gz) => this.inflateMember(k, gz.subarray(from, to)))
+      const start = i
+      const run = this.readGzip(this.gzStart(start), this.gzStart(j + 1))
+      const parts = run.then((gz) => this.inflateRun(start, j, gz))
+      for (let k = start; k <= j; k++) {
+        const member = parts.then((inflated) => inflated[k - start]!)
         // A failure is not lost: the stored promise rejects again when the member is read.
         member.catch(() => undefined)
         this.members.set(k, member)
       }
       i = j
     }
+  }
+
+  /** inflateRun inflates the members `first` to `last`, read as one run of gzip bytes. */
+  private async inflateRun(first: number, last: number, gz: Buffer): Promise<Promise<Buffer>[]> {
+    const from = this.rawStart(first)
+    const rawBytes = this.rawStart(last + 1) - from
+    const whole = await inflate(gz, rawBytes).catch(() => null)
+    const members: Promise<Buffer>[] = []
+    for (let k = first; k <= last; k++) {
+      if (whole?.length === rawBytes) {
+        members.push(
+          Promise.resolve(whole.subarray(this.rawStart(k) - from, this.rawStart(k + 1) - from)),
+        )
+      } else {
+        const offset = this.gzStart(first)
+        const member = this.inflateMember(
+          k,
+          gz.subarray(this.gzStart(k) - offset, this.gzStart(k + 1) - offset),
+        )
+        member.catch(() => undefined)
+        members.push(member)
+      }
+    }
+    return members
   }
 
   private async inflateMember(index: number, gz: Buffer): Promise<Buffer> {

@@ -12,7 +12,8 @@ import { decodeManifest } from '../../../src/main/engine/manifest'
 import type { SegmentManifest } from '../../../src/main/engine/manifest'
 import { CorruptionError, ValidationError } from '../../../src/main/engine/errors'
 import { nodeFileSystem } from '../../../src/main/engine/nodeFileSystem'
-import { RECORD_HEADER_BYTES } from '../../../src/main/engine/recordCodec'
+import { readRecord, RECORD_HEADER_BYTES } from '../../../src/main/engine/recordCodec'
+import { EVENT_BYTES_MAX } from '../../../src/main/engine/limits'
 import { SEGMENT_HEADER_BYTES } from '../../../src/main/engine/segmentHeader'
 import { CountingFileSystem } from '../../support/countingFileSystem'
 import { flipByte } from '../../support/corrupt'
@@ -204,18 +205,42 @@ describe('sealed segments are read member by member', () => {
     await store.close()
   })
 
-  it("a damaged gzip member is corruption at that member's raw offset", async () => {
+  it("a damaged gzip member is corruption at that member's raw offset; no event after it is handed out", async () => {
     const store = await storeWith(3000, { segmentBytesMax: 1024 * 1024 })
     const { gzPath, manifest } = firstSealed(store.files.dir)
     const member = 2
     const [rawStart, gzStart] = manifest.members[member]!
+    const intact = gunzipSync(readFileSync(gzPath))
+    let before = 0 // events whose records end before the damaged member starts
+    for (let at = SEGMENT_HEADER_BYTES; at < rawStart; before++) {
+      const read = readRecord(intact, at, { checkDigest: false, payloadLengthMax: EVENT_BYTES_MAX })
+      if (read.kind !== 'record') throw new Error(`no record at ${at}`)
+      at = read.end
+    }
     flipByte(gzPath, gzStart + 200, 0xff)
-    const error = await replay(store, 1, () => undefined).catch((e: unknown) => e)
+    const seen: number[] = []
+    const error = await replay(store, 1, (e) => void seen.push(e.sequence)).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(CorruptionError)
     const corruption = error as CorruptionError
     expect(corruption.segment).toBe(gzPath.split('/').at(-1))
     expect(corruption.offset).toBe(rawStart)
     expect(corruption.reason).toMatch(/gzip member 2/)
+    expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => i + 1))
+    expect(seen.length).toBeLessThanOrEqual(before)
+    await store.close()
+  })
+
+  it('members inflated in one run with a damaged one still read on their own', async () => {
+    const store = await storeWith(3000, { segmentBytesMax: 1024 * 1024 })
+    const { gzPath, manifest, number } = firstSealed(store.files.dir)
+    const whole = gunzipSync(readFileSync(gzPath))
+    const [rawStart, gzStart] = manifest.members[2]!
+    flipByte(gzPath, gzStart + 200, 0xff)
+    const source = await openSealedSource(nodeFileSystem, store.files.dir, number)
+    // Members 0 to 2 are one run: it does not inflate whole, so each member is tried alone.
+    await expect(source.read(0, rawStart + 1)).rejects.toThrow(/gzip member 2/)
+    expect((await source.read(0, rawStart)).equals(whole.subarray(0, rawStart))).toBe(true)
+    await source.close()
     await store.close()
   })
 
