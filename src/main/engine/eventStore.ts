@@ -31,7 +31,7 @@ import {
 } from './storeOpening'
 import { StoreReads } from './storeReads'
 import { StoreRefresh } from './storeRefresh'
-import type { AppendListener, ModeListener, StoreContext } from './storeState'
+import type { AppendCountListener, AppendListener, ModeListener, StoreContext } from './storeState'
 import { StoreState } from './storeState'
 import type { AppendOptions, LogStart } from './storeWrites'
 import { StoreWrites } from './storeWrites'
@@ -43,7 +43,7 @@ import { StoreMonitor, loadSlaConfig } from './storeMonitor'
 import type { TransitionListener } from './sla/slaMonitor'
 import { withSpan } from './telemetry/tracing'
 
-export type { AppendListener, ModeListener } from './storeState'
+export type { AppendCountListener, AppendListener, ModeListener } from './storeState'
 export type { AppendOptions } from './storeWrites'
 export type { StoreMonitorOptions } from './storeMonitor'
 
@@ -458,6 +458,17 @@ export class EventStore {
   onAppend(listener: AppendListener): () => void {
     this.state.appendListeners.add(listener)
     return () => this.state.appendListeners.delete(listener)
+  }
+
+  /**
+   * onAppendCount registers a listener for how many events became durable (or, in a reader,
+   * were found by a refresh), called as onAppend's are. It gets no events, so a store with
+   * only count listeners never decodes what it appends: the right hook for rates and
+   * counters. Returns the function that removes it.
+   */
+  onAppendCount(listener: AppendCountListener): () => void {
+    this.state.appendCountListeners.add(listener)
+    return () => this.state.appendCountListeners.delete(listener)
   }
 
   /** onClose registers a listener called when close() begins; returns its remover. */

@@ -43,6 +43,7 @@ export class StoreRefresh {
       info.rawBytes = newest.validEnd
     }
     const found = Math.max(0, state.lastSequence - before)
+    if (found > 0) state.notifyCount(found)
     if (found > 0 && state.appendListeners.size > 0) {
       // In bounded groups, so a reader that fell far behind never holds them all at once.
       const groups = inGroups((events) => state.notify(events))

@@ -24,6 +24,9 @@ export interface StoreContext {
 /** AppendListener receives each group of newly durable events, in order. */
 export type AppendListener = (events: readonly StoredEvent[]) => void
 
+/** AppendCountListener hears how many events were newly stored, without the events. */
+export type AppendCountListener = (count: number) => void
+
 /** ModeListener hears of each change of the store mode, with the reason. */
 export type ModeListener = (mode: StoreMode, reason: string) => void
 
@@ -40,6 +43,7 @@ export class StoreState {
   /** The readable segments in sequence order; the last is the active (or newest) one. */
   readonly segments: SegmentInfo[]
   readonly appendListeners = new Set<AppendListener>()
+  readonly appendCountListeners = new Set<AppendCountListener>()
   readonly modeListeners = new Set<ModeListener>()
 
   constructor(
@@ -67,6 +71,11 @@ export class StoreState {
   /** notify hands newly stored events to every append listener. */
   notify(events: readonly StoredEvent[]): void {
     for (const listener of this.appendListeners) listener(events)
+  }
+
+  /** notifyCount tells every append count listener how many events were newly stored. */
+  notifyCount(count: number): void {
+    for (const listener of this.appendCountListeners) listener(count)
   }
 
   /** noticeDamage puts the store into needs_recovery when a read finds damage. */

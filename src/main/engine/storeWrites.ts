@@ -295,6 +295,7 @@ export class StoreWrites {
         return fields ?? readIndexedFields(recordPayload(record))
       },
     )
+    this.state.notifyCount(records.length)
     if (this.state.appendListeners.size === 0) return
     this.state.notify(records.map((record) => decodeEvent(recordPayload(record))))
   }

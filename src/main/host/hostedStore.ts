@@ -154,7 +154,7 @@ export class HostedStore {
       })
     }
     this.stopWatching = [
-      store.onAppend((events) => this.appendRate.add(events.length)),
+      store.onAppendCount((count) => this.appendRate.add(count)),
       store.onSlaTransition((transition) => this.watch.transition(this, transition)),
       store.onModeChange(() => this.watch.modeChanged(this)),
     ]

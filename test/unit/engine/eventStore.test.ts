@@ -61,6 +61,39 @@ describe('onAppend', () => {
   })
 })
 
+describe('onAppendCount', () => {
+  it('tells how many events became durable, with or without event listeners, until stopped', async () => {
+    const store = await EventStore.open(`${tempDir()}/store`, { create: true })
+    const counts: number[] = []
+    const stop = store.onAppendCount((count) => counts.push(count))
+    await Promise.all([store.append(event(1)), store.appendBatch([event(2), event(3)])])
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(3)
+    const seen: number[] = []
+    store.onAppend((events) => seen.push(...events.map((e) => e.sequence)))
+    await store.appendBatch([event(4), event(5)])
+    expect(counts.at(-1)).toBe(2)
+    expect(seen).toEqual([4, 5])
+    stop()
+    await store.append(event(6))
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(5)
+    await store.close()
+  })
+
+  it("counts what a reader's refresh finds", async () => {
+    const dir = `${tempDir()}/store`
+    const writer = await EventStore.open(dir, { create: true, segmentBytesMax: 4096 })
+    await writer.append(event(1))
+    const reader = await EventStore.open(dir, { access: 'read' })
+    const counts: number[] = []
+    reader.onAppendCount((count) => counts.push(count))
+    for (let i = 2; i <= 40; i++) await writer.append(event(i))
+    expect(await reader.refresh()).toBe(39)
+    expect(counts).toEqual([39])
+    await reader.close()
+    await writer.close()
+  })
+})
+
 describe('refresh', () => {
   it('lets a reader see what a writer appended after the reader opened', async () => {
     const dir = `${tempDir()}/store`
