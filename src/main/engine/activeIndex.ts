@@ -28,8 +28,12 @@ import {
   EVENT_BYTES_MAX,
 } from './limits'
 
-/** Sequences of one field's values, or null once the field has too many to keep. */
-type FieldPostings = Map<string, number[]> | null
+/**
+ * Sequences of one field's values, or null once the field has too many to keep. A value
+ * seen once holds its sequence as a number, not a list: ids unique per event (correlation,
+ * causation) are most of the values, and a list each cost an allocation and its memory.
+ */
+type FieldPostings = Map<string, number | number[]> | null
 
 /** Records read with one read: from `start` to `end` of the segment. */
 interface Span {
@@ -186,15 +190,16 @@ export class ActiveIndex implements SegmentIndexReader {
     this.times[this.count] = Date.parse(fields.timestamp)
     this.count++
     this.end = end
-    INDEX_FIELDS.forEach((field, f) => {
+    for (let f = 0; f < INDEX_FIELDS.length; f++) {
       const postings = this.postings[f]
-      const value = fields[field]
-      if (!postings || typeof value !== 'string') return
-      const list = postings.get(value)
-      if (list) list.push(sequence)
-      else if (postings.size < this.valuesMax) postings.set(value, [sequence])
+      const value = fields[INDEX_FIELDS[f]!]
+      if (!postings || typeof value !== 'string') continue
+      const seen = postings.get(value)
+      if (typeof seen === 'number') postings.set(value, [seen, sequence])
+      else if (seen) seen.push(sequence)
+      else if (postings.size < this.valuesMax) postings.set(value, sequence)
       else this.postings[f] = null
-    })
+    }
   }
 
   /**
@@ -245,7 +250,7 @@ export class ActiveIndex implements SegmentIndexReader {
         if (exact) return undefined
         continue
       }
-      clauses.push([...values].map((value) => postings.get(value) ?? []))
+      clauses.push([...values].map((value) => sequencesOf(postings.get(value))))
     }
     return clauses.length > 0 ? candidateSequences(clauses) : null
   }
@@ -378,9 +383,14 @@ export class ActiveIndex implements SegmentIndexReader {
     this.count = 0
     this.offsets = new Float64Array(0)
     this.times = new Float64Array(0)
-    this.postings = INDEX_FIELDS.map(() => new Map<string, number[]>())
+    this.postings = INDEX_FIELDS.map(() => new Map<string, number | number[]>())
     this.end = SEGMENT_HEADER_BYTES
   }
+}
+
+/** sequencesOf is a posting as a list. */
+function sequencesOf(posting: number | number[] | undefined): number[] {
+  return posting === undefined ? [] : typeof posting === 'number' ? [posting] : posting
 }
 
 function grown(array: Float64Array, capacity: number): Float64Array<ArrayBuffer> {
