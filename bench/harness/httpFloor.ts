@@ -36,6 +36,8 @@ export async function httpFloorChild(): Promise<void> {
   server.keepAliveTimeout = 60_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  // A harness that dies without stopping it must not leave it serving.
+  process.once('disconnect', () => process.exit(0))
   process.send!({ url: `http://127.0.0.1:${port}` })
 }
 
@@ -46,6 +48,7 @@ export async function startHttpFloor(harnessFile: string): Promise<BenchServer> 
     url: (message as { url: string }).url,
     token: 'floor',
     stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return
       const exited = new Promise((resolve) => child.once('exit', resolve))
       child.kill('SIGTERM')
       await exited

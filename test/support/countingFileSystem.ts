@@ -10,6 +10,8 @@ import { nodeFileSystem } from '../../src/main/engine/nodeFileSystem'
 export class CountingFileSystem implements FileSystem {
   opened = 0
   closed = 0
+  /** Reads done with `readSync` (on the calling thread) rather than `read`. */
+  syncReads = 0
   readonly bytesRead = new Map<string, number>()
 
   constructor(private readonly inner: FileSystem = nodeFileSystem) {}
@@ -79,6 +81,7 @@ export class CountingFileSystem implements FileSystem {
       ...(handle.readSync && {
         readSync: (buffer: Buffer, offset: number, length: number, position: number) => {
           const n = handle.readSync!(buffer, offset, length, position)
+          this.syncReads++
           this.count(path, n)
           return n
         },

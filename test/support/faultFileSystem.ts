@@ -225,13 +225,15 @@ export class FaultFileSystem implements FileSystem {
       this.enter(op)
       if (closed || (writes && mode === 'read')) throw errno('EBADF', op, path)
     }
+    const read = (buffer: Buffer, offset: number, length: number, position: number): number => {
+      enter('read', false)
+      if (position >= inode.current.length) return 0
+      const end = Math.min(inode.current.length, position + length)
+      return inode.current.view().copy(buffer, offset, position, end)
+    }
     return {
-      read: async (buffer, offset, length, position) => {
-        enter('read', false)
-        if (position >= inode.current.length) return 0
-        const end = Math.min(inode.current.length, position + length)
-        return inode.current.view().copy(buffer, offset, position, end)
-      },
+      read: async (buffer, offset, length, position) => read(buffer, offset, length, position),
+      readSync: read,
       write: async (buffers, position) => {
         enter('write', true)
         this.injected('write', [path])

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../../shared/event'
 import type { FileHandle, FileSystem } from './fileSystem'
-import { isCode } from './fileSystem'
+import { isCode, readRange } from './fileSystem'
 import { fileSource } from './byteSource'
 import type { RecordAt } from './recordIterator'
 import { walkRecords } from './recordIterator'
@@ -20,7 +20,7 @@ import { SEGMENT_HEADER_BYTES } from './segmentHeader'
 import { segmentLogName } from './segmentNames'
 import { CorruptionError } from './errors'
 import { FileHandles } from './fileHandles'
-import { SmallReads } from './smallReads'
+import { threadSmallReads } from './smallReads'
 import {
   ACTIVE_INDEX_VALUES_MAX,
   ACTIVE_READ_GAP_BYTES,
@@ -35,11 +35,15 @@ import {
  */
 type FieldPostings = Map<string, number | number[]> | null
 
-/** Records read with one read: from `start` to `end` of the segment. */
+/**
+ * Records read with one read: from `start` to `end` of the segment. Their offsets are
+ * taken when the span is made: the index may move on to a newer segment while it is read.
+ */
 interface Span {
   start: number
   end: number
   sequences: number[]
+  offsets: number[]
 }
 
 /**
@@ -71,7 +75,6 @@ export class ActiveIndex implements SegmentIndexReader {
   private end = SEGMENT_HEADER_BYTES
   /** The segment's file, kept open between gets; a newer segment's replaces it. */
   private readonly handles: FileHandles
-  private readonly smallReads = new SmallReads()
 
   constructor(
     private readonly fs: FileSystem,
@@ -84,6 +87,15 @@ export class ActiveIndex implements SegmentIndexReader {
   /** close closes the segment's file kept open; gets still in flight finish first. */
   close(): Promise<void> {
     return this.handles.close()
+  }
+
+  /**
+   * invalidate drops the index and closes the file kept open: a reader re-analyzed the store
+   * (a segment appeared, was sealed, or a recovery in another process cut or replaced one),
+   * so what was indexed may no longer be there. The next read catches up from the start.
+   */
+  invalidate(): void {
+    this.reset(-1, 0)
   }
 
   /**
@@ -213,6 +225,7 @@ export class ActiveIndex implements SegmentIndexReader {
       this.reset(segment.segmentNumber, segment.firstSequence)
     }
     if (this.firstSequence + this.count > segment.lastSequence) return true
+    // A handle of its own, not the kept one: it reads on to the end of the file there now.
     const handle = await this.open(segment)
     if (!handle) return false
     try {
@@ -283,14 +296,17 @@ export class ActiveIndex implements SegmentIndexReader {
   /**
    * readRecords reads the records of `sequences` (ascending, covered), nearby ones with one
    * read, and checks each is the record expected there. False when the raw file is gone.
+   * A get (one span) reads on the thread when that is quick (smallReads.ts); a query's
+   * spans go to the thread pool, so a page of many never holds the thread read after read.
    */
   private async readRecords(
     segment: SegmentInfo,
     sequences: readonly number[],
     onRecord: (record: RecordAt) => boolean | void,
   ): Promise<boolean> {
-    for (const span of this.spans(sequences)) {
-      const records = await this.spanRecords(segment, span)
+    const spans = this.spans(sequences)
+    for (const span of spans) {
+      const records = await this.spanRecords(segment, span, spans.length === 1)
       if (!records) return false
       for (const record of records) if (onRecord(record) === true) return true
     }
@@ -298,21 +314,26 @@ export class ActiveIndex implements SegmentIndexReader {
   }
 
   /**
-   * spanRecords reads one span through the handle kept open for the segment (a get on the
-   * thread when small, see smallReads.ts). A span that does not check out through the kept
-   * handle is read again through a fresh one before it counts as damage: another process's
-   * recovery may have put a new file under the name. Null when the file is gone.
+   * spanRecords reads one span through the handle kept open for the segment. A span that
+   * does not check out through the kept handle is read again through a fresh one before it
+   * counts as damage: the kept one may be of a file no longer under the name (a reader
+   * forgets it when it re-analyzes the store, but a read may be under way then). Null when
+   * the file is gone.
    */
-  private async spanRecords(segment: SegmentInfo, span: Span): Promise<RecordAt[] | null> {
+  private async spanRecords(
+    segment: SegmentInfo,
+    span: Span,
+    onThread: boolean,
+  ): Promise<RecordAt[] | null> {
     const path = `${this.dir}/${segment.name}`
+    const length = span.end - span.start
     const read = () =>
-      this.handles.use(path, async (handle) =>
-        this.recordsOf(
-          segment,
-          span,
-          await this.smallReads.read(handle, span.start, span.end - span.start),
-        ),
-      )
+      this.handles.use(path, async (handle) => {
+        const bytes = onThread
+          ? await threadSmallReads.read(handle, span.start, length)
+          : await readRange(handle, span.start, length)
+        return recordsOf(segment, span, bytes)
+      })
     try {
       return await read()
     } catch (error) {
@@ -325,22 +346,6 @@ export class ActiveIndex implements SegmentIndexReader {
       if (isCode(error, 'ENOENT')) return null
       throw error
     }
-  }
-
-  /** recordsOf checks that the records of `span` are where the index says, in `bytes`. */
-  private recordsOf(segment: SegmentInfo, span: Span, bytes: Buffer): RecordAt[] {
-    return span.sequences.map((sequence) => {
-      const offset = this.offsets[sequence - this.firstSequence]!
-      const read = readRecord(bytes, offset - span.start, {
-        checkDigest: false,
-        payloadLengthMax: EVENT_BYTES_MAX,
-      })
-      if (read.kind !== 'record' || read.header.sequence !== sequence) {
-        const reason = read.kind === 'bad' ? read.reason : `record ${sequence} is not at ${offset}`
-        throw new CorruptionError(segment.name, offset, reason)
-      }
-      return { offset, header: read.header, payload: read.payload, end: span.start + read.end }
-    })
   }
 
   /**
@@ -361,7 +366,8 @@ export class ActiveIndex implements SegmentIndexReader {
       ) {
         span.end = end
         span.sequences.push(sequence)
-      } else spans.push({ start, end, sequences: [sequence] })
+        span.offsets.push(start)
+      } else spans.push({ start, end, sequences: [sequence], offsets: [start] })
     }
     return spans
   }
@@ -389,6 +395,22 @@ export class ActiveIndex implements SegmentIndexReader {
 }
 
 /** sequencesOf is a posting as a list. */
+/** recordsOf checks that the records of `span` are where the index said, in `bytes`. */
+function recordsOf(segment: SegmentInfo, span: Span, bytes: Buffer): RecordAt[] {
+  return span.sequences.map((sequence, i) => {
+    const offset = span.offsets[i]!
+    const read = readRecord(bytes, offset - span.start, {
+      checkDigest: false,
+      payloadLengthMax: EVENT_BYTES_MAX,
+    })
+    if (read.kind !== 'record' || read.header.sequence !== sequence) {
+      const reason = read.kind === 'bad' ? read.reason : `record ${sequence} is not at ${offset}`
+      throw new CorruptionError(segment.name, offset, reason)
+    }
+    return { offset, header: read.header, payload: read.payload, end: span.start + read.end }
+  })
+}
+
 function sequencesOf(posting: number | number[] | undefined): number[] {
   return posting === undefined ? [] : typeof posting === 'number' ? [posting] : posting
 }

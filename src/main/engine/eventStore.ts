@@ -464,7 +464,8 @@ export class EventStore {
    * onAppendCount registers a listener for how many events became durable (or, in a reader,
    * were found by a refresh), called as onAppend's are. It gets no events, so a store with
    * only count listeners never decodes what it appends: the right hook for rates and
-   * counters. Returns the function that removes it.
+   * counters. Like onAppend's, it must not throw or block: it runs on the append path.
+   * Returns the function that removes it.
    */
   onAppendCount(listener: AppendCountListener): () => void {
     this.state.appendCountListeners.add(listener)

@@ -9,9 +9,9 @@ interface Entry {
 }
 
 /**
- * FileHandles keeps read handles of files that never change once written (sealed segments
- * and their index files) open between reads, so a point read costs one read instead of an
- * open, a read and a close. At most `max` stay open; the least recently used idle one is
+ * FileHandles keeps read handles of files whose written bytes never change (sealed segments,
+ * their index files, the append-only active segment) open between reads, so a point read
+ * costs one read instead of an open, a read and a close. At most `max` stay open; the least recently used idle one is
  * closed first. A handle in use is never closed under its reader: one evicted or forgotten
  * while in use closes when its last reader is done.
  *

@@ -11,7 +11,7 @@ import { SEGMENT_HEADER_BYTES } from './segmentHeader'
 import { sealedName } from './segmentNames'
 import { inflateSmall } from './inflate'
 import { MemberCache } from './memberCache'
-import { SmallReads } from './smallReads'
+import { threadSmallReads } from './smallReads'
 import { CorruptionError } from './errors'
 import { EVENT_BYTES_MAX, MEMBER_CACHE_BYTES_MAX, MEMBER_READS_PARALLEL_MAX } from './limits'
 
@@ -40,8 +40,6 @@ export class SealedMembers {
    * the inflated bytes, so a table lives exactly as long as its member stays cached.
    */
   private readonly tables = new WeakMap<Buffer, RecordTable>()
-  /** A read of one member (a get) is done on this thread while that is quick. */
-  private readonly smallReads = new SmallReads()
 
   constructor(
     private readonly handles: FileHandles,
@@ -115,9 +113,11 @@ export class SealedMembers {
       for (const run of consecutiveRuns(missing)) {
         const from = gzStart(summary, run[0]!)
         const length = gzStart(summary, run.at(-1)! + 1) - from
+        // One member (a get, or the one a page lacks) is read on the thread while that is
+        // quick (smallReads.ts); several go to the pool, read and inflated side by side.
         const gz =
           missing.length === 1
-            ? this.smallReads.read(handle, from, length)
+            ? threadSmallReads.read(handle, from, length)
             : readRange(handle, from, length)
         for (const member of run) {
           const start = gzStart(summary, member) - from

@@ -9,8 +9,9 @@ import {
 } from './limits'
 
 /**
- * SmallReads does a point read (one gzip member of a sealed segment) on the calling thread
- * while the disk answers such reads quickly, and through the thread pool otherwise.
+ * SmallReads does a get's read (one gzip member of a sealed segment, or one record of the
+ * active one) on the calling thread while the disk answers such reads quickly, and through
+ * the thread pool otherwise.
  *
  * Why: a sealed file read again and again sits in the page cache, where a 10 KiB read takes
  * tens of microseconds; the trip to libuv's thread pool and back costs more than that, and
@@ -63,3 +64,10 @@ export class SmallReads {
     this.poolUntil = finishedAt + SMALL_READ_BACKOFF_MS
   }
 }
+
+/**
+ * The reads of this thread, whichever store they are for: what a slow read blocks is the
+ * thread, so one count of slow reads and one backoff cover them all (each worker thread
+ * loads its own copy of this module, and has its own).
+ */
+export const threadSmallReads = new SmallReads()

@@ -34,7 +34,11 @@ export class StoreRefresh {
     const before = state.lastSequence
     this.view ??= new ReaderRefresh(state.ctx.fs, state.ctx.dir, state.ctx.storeId)
     const { analysis, newest } = await this.view.refresh()
-    if (analysis) state.replace(analysis)
+    if (analysis) {
+      state.replace(analysis)
+      // Segments appeared, were sealed, cut or replaced: the active index starts again.
+      this.reads.active.invalidate()
+    }
     const info = newest && state.segments.find((s) => s.segmentNumber === newest.segmentNumber)
     if (info && newest.lastSequence !== null) {
       info.records = newest.records

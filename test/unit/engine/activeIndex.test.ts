@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import fc from 'fast-check'
 import { cpSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,6 +19,8 @@ import {
   queryArb,
 } from '../../support/queryModel'
 import { CountingFileSystem } from '../../support/countingFileSystem'
+import type { FileHandle } from '../../../src/main/engine/fileSystem'
+import { SEGMENT_HEADER_BYTES } from '../../../src/main/engine/segmentHeader'
 
 const SEED = Number(process.env.SEED ?? Date.now() % 2 ** 31)
 const NUM_RUNS = Number(process.env.NUM_RUNS ?? 100)
@@ -175,6 +177,9 @@ describe('active segment index: the file it keeps open', () => {
       const active = new ActiveIndex(fs, `${root}/a`)
       const before = segmentAt(`${root}/a`, 10)
       expect((await active.get(before, 3))?.sequence).toBe(3)
+      const opened = fs.opened // the catch-up's own handle and the kept one
+      expect((await active.get(before, 7))?.sequence).toBe(7)
+      expect(fs.opened).toBe(opened)
       // As another process's recovery would: a new file, the old records and two more.
       renameSync(`${root}/b/${before.name}`, `${root}/a/${before.name}`)
       const after = segmentAt(`${root}/a`, 12)
@@ -188,6 +193,109 @@ describe('active segment index: the file it keeps open', () => {
     }
   })
 })
+
+describe('active segment index: gets racing a newer segment', () => {
+  let root: string
+  let segment: SegmentInfo
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'lhs-active-race-'))
+    const store = await EventStore.open(`${root}/store`, {
+      create: true,
+      segmentBytesMax: BIG_SEGMENT,
+    })
+    await store.appendBatch(inputs(10, SEED))
+    await store.close()
+    segment = segmentAt(`${root}/store`, 10)
+    return () => rmSync(root, { recursive: true, force: true })
+  })
+
+  it('a get whose file opens only after the index moved on answers from the offsets it took', async () => {
+    const gate = new GatedOpens()
+    const active = new ActiveIndex(gate, `${root}/store`)
+    gate.holdAfter(1) // the catch-up opens its own handle; the get's kept one waits
+    const getting = active.get(segment, 9)
+    await gate.held
+    // The writer rotated meanwhile: the index now describes the next, empty segment.
+    active.addGroup(segment.segmentNumber + 1, 11, 11, [], SEGMENT_HEADER_BYTES, () => {
+      throw new Error('no records')
+    })
+    gate.release()
+    expect((await getting)?.sequence).toBe(9)
+    await active.close()
+    expect(gate.closed).toBe(gate.opened)
+  })
+
+  it('closes the kept file when the index moves on to a newer segment', async () => {
+    const fs = new CountingFileSystem()
+    const active = new ActiveIndex(fs, `${root}/store`)
+    await active.get(segment, 4)
+    const closedBefore = fs.closed
+    active.addGroup(segment.segmentNumber + 1, 11, 11, [], SEGMENT_HEADER_BYTES, () => {
+      throw new Error('no records')
+    })
+    await vi.waitFor(() => expect(fs.closed).toBe(closedBefore + 1))
+    expect(fs.closed).toBe(fs.opened)
+    await active.close()
+  })
+})
+
+describe('active segment index in a reader', () => {
+  it('lets go of the file it kept once a refresh finds the segments changed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lhs-active-reader-'))
+    try {
+      const events = inputs(40, SEED)
+      const writer = await EventStore.open(`${root}/store`, { create: true, segmentBytesMax: 8192 })
+      await writer.appendBatch(events.slice(0, 2))
+      const fs = new CountingFileSystem()
+      const reader = await EventStore.open(`${root}/store`, { access: 'read', fs })
+      expect((await reader.getBySequence(2))?.sequence).toBe(2) // from the active segment
+      expect(fs.closed).toBeLessThan(fs.opened) // its file is kept open
+      for (const event of events.slice(2)) await writer.append(event) // rotates, then seals
+      await writer.idle()
+      expect(writer.inspect().segments.filter((s) => s.sealed).length).toBeGreaterThan(0)
+      expect(await reader.refresh()).toBe(38)
+      await vi.waitFor(() => expect(fs.closed).toBe(fs.opened))
+      expect((await reader.getBySequence(40))?.sequence).toBe(40)
+      await reader.close()
+      await writer.close()
+      expect(fs.closed).toBe(fs.opened)
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})
+
+/**
+ * GatedOpens is the real disk, except that the open after `holdNext` waits for `release`,
+ * so a test can change what the index knows while a read waits for its file.
+ */
+class GatedOpens extends CountingFileSystem {
+  private opensToPass = Number.POSITIVE_INFINITY
+  private gate: Promise<void> = Promise.resolve()
+  private releaseGate = (): void => undefined
+  private heldNow = (): void => undefined
+  /** Resolves once the held open has started waiting. */
+  held = Promise.resolve()
+
+  /** holdAfter lets `opens` more opens through, then holds the next until `release`. */
+  holdAfter(opens: number): void {
+    this.opensToPass = opens
+    this.gate = new Promise((resolve) => (this.releaseGate = resolve))
+    this.held = new Promise((resolve) => (this.heldNow = resolve))
+  }
+
+  release(): void {
+    this.releaseGate()
+  }
+
+  override async open(path: string, mode: 'read' | 'readwrite'): Promise<FileHandle> {
+    if (this.opensToPass-- === 0) {
+      this.heldNow()
+      await this.gate
+    }
+    return super.open(path, mode)
+  }
+}
 
 /** segmentAt describes the one raw segment of a closed store that holds `records`. */
 function segmentAt(dir: string, records: number): SegmentInfo {

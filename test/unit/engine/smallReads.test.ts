@@ -12,6 +12,8 @@ import {
   SMALL_READ_WINDOW,
 } from '../../../src/main/engine/limits'
 import { tempDir } from '../../support/tempDir'
+import { CountingFileSystem } from '../../support/countingFileSystem'
+import { EventStore } from '../../../src/main/engine/eventStore'
 
 /**
  * A handle over `bytes` that counts which way it was read; each synchronous read advances
@@ -132,5 +134,53 @@ describe('SmallReads', () => {
     } finally {
       await handle.close()
     }
+  })
+})
+
+/**
+ * The store's gets read on the thread, its query pages through the pool. This file's
+ * module copy of threadSmallReads sees only the reads below, fewer than the slow ones a
+ * backoff takes (SMALL_READ_SLOW_COUNT_MAX), so a slow machine cannot turn it off here.
+ */
+describe('SmallReads in a store', () => {
+  it('reads a get on the thread, sealed or active, and a page of many spans through the pool', async () => {
+    expect(SMALL_READ_SLOW_COUNT_MAX).toBeGreaterThan(2)
+    const fs = new CountingFileSystem()
+    const store = await EventStore.open(`${tempDir()}/store`, {
+      create: true,
+      fs,
+      segmentBytesMax: 256 * 1024,
+    })
+    const events = (from: number, count: number, aggregate: (n: number) => string) =>
+      Array.from({ length: count }, (_, i) => ({
+        event_type: 'note',
+        aggregate_id: aggregate(from + i),
+        data: { text: 'x'.repeat(400) },
+      }))
+    for (let n = 1; n <= 600; n += 100) await store.appendBatch(events(n, 100, () => 'old'))
+    await store.idle()
+    expect(store.inspect().segments.some((s) => s.sealed)).toBe(true)
+    // The active segment: two matches far apart (more than ACTIVE_READ_GAP_BYTES), so two spans.
+    const first = store.lastSequence + 1
+    await store.appendBatch(
+      events(first, 300, (n) => (n === first || n === first + 299 ? 'edge' : 'mid')),
+    )
+    const active = store.inspect().segments.at(-1)!
+    expect(active.sealed).toBe(false)
+    expect(active.first_sequence).toBeLessThanOrEqual(first)
+
+    let before = fs.syncReads
+    expect((await store.getBySequence(5))?.sequence).toBe(5) // sealed
+    expect(fs.syncReads).toBe(before + 1)
+    before = fs.syncReads
+    expect((await store.getBySequence(first + 10))?.sequence).toBe(first + 10) // active
+    expect(fs.syncReads).toBe(before + 1)
+    before = fs.syncReads
+    const page = await store.query({ aggregate_ids: ['edge'], after_sequence: first - 1 })
+    expect(page.events.map((e) => e.sequence)).toEqual([first, first + 299])
+    expect(fs.syncReads).toBe(before)
+
+    await store.close()
+    expect(fs.closed).toBe(fs.opened)
   })
 })
