@@ -221,7 +221,11 @@ export class ActiveIndex implements SegmentIndexReader {
    */
   private async catchUp(segment: SegmentInfo): Promise<boolean> {
     if (segment.sealed || segment.segmentNumber < this.segmentNumber) return false
-    if (segment.segmentNumber > this.segmentNumber) {
+    // Another first sequence under the same number: not the segment indexed (a recovery).
+    if (
+      segment.segmentNumber > this.segmentNumber ||
+      segment.firstSequence !== this.firstSequence
+    ) {
       this.reset(segment.segmentNumber, segment.firstSequence)
     }
     if (this.firstSequence + this.count > segment.lastSequence) return true
