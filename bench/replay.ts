@@ -16,13 +16,11 @@ import { gunzipSync } from 'node:zlib'
 import { EventStore } from '../src/main/engine/eventStore'
 import { decodeEvent } from '../src/main/engine/eventCodec'
 import { decodeEventBatch } from '../src/main/engine/eventBatchDecoder'
-import { EVENT_BYTES_MAX } from '../src/main/engine/limits'
-import { readRecord } from '../src/main/engine/recordCodec'
-import { SEGMENT_HEADER_BYTES } from '../src/main/engine/segmentHeader'
 import { decodeManifest } from '../src/main/engine/manifest'
 import { readEventBatches } from '../src/main/engine/replay'
 import { subscribe } from '../src/main/engine/subscription'
 import { buildStore } from './buildStore'
+import { sealedPayloads } from './sealedPayloads'
 import { median } from './stats'
 
 const quick = process.argv.includes('--quick')
@@ -112,18 +110,7 @@ function decodeFloor(payloads: Buffer[], batched: boolean): Sample {
 
 /** payloadsOf inflates the sealed segments and cuts out every record's payload. */
 function payloadsOf(sealed: Sealed[]): Buffer[] {
-  const payloads: Buffer[] = []
-  const options = { checkDigest: false, payloadLengthMax: EVENT_BYTES_MAX }
-  for (const s of sealed) {
-    const raw = gunzipSync(fs.readFileSync(s.path))
-    for (let at = SEGMENT_HEADER_BYTES; at < raw.length;) {
-      const read = readRecord(raw, at, options)
-      if (read.kind !== 'record') throw new Error(`${s.path}: no record at ${at}`)
-      payloads.push(read.payload)
-      at = read.end
-    }
-  }
-  return payloads
+  return sealed.flatMap((s) => sealedPayloads(s.path))
 }
 
 /** rssWatch samples the resident set while `run` goes, and reports its growth. */

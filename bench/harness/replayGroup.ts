@@ -1,11 +1,8 @@
 import * as fs from 'node:fs'
 import { join } from 'node:path'
-import { gunzipSync } from 'node:zlib'
 import { EventStore } from '../../src/main/engine/eventStore'
 import { decodeEventBatch } from '../../src/main/engine/eventBatchDecoder'
-import { EVENT_BYTES_MAX, REPLAY_WINDOW_BYTES } from '../../src/main/engine/limits'
-import { readRecord } from '../../src/main/engine/recordCodec'
-import { SEGMENT_HEADER_BYTES } from '../../src/main/engine/segmentHeader'
+import { REPLAY_WINDOW_BYTES } from '../../src/main/engine/limits'
 import { readEventBatches } from '../../src/main/engine/replay'
 import { subscribe } from '../../src/main/engine/subscription'
 import { ENGINE } from './appendGroups'
@@ -15,6 +12,7 @@ import { interleave } from './interleave'
 import type { Peers } from './peers'
 import { SQLITE_INDEXED } from './queryGroup'
 import type { ReadStores } from './readStores'
+import { sealedPayloads } from '../sealedPayloads'
 import { SqliteEvents } from './sqliteEvents'
 
 export const REPLAY = 'replay all'
@@ -78,7 +76,7 @@ export async function replayGroup(
     db.close()
     if (events !== stores.events) throw new Error(`SQLite scanned ${events} of ${stores.events}`)
   }
-  const payloads = sealedPayloads(stores.engineDir)
+  const payloads = firstSealedPayloads(stores.engineDir)
   const floor = (): Promise<void> => {
     const window = Math.max(1, Math.floor(REPLAY_WINDOW_BYTES / averageLength(payloads)))
     const started = performance.now()
@@ -104,23 +102,14 @@ export async function replayGroup(
   )
 }
 
-/** sealedPayloads inflates the store's first sealed segment and returns its event payloads. */
-function sealedPayloads(dir: string): Buffer[] {
+/** firstSealedPayloads returns the event payloads of the store's first sealed segment. */
+function firstSealedPayloads(dir: string): Buffer[] {
   const name = fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.log.gz'))
     .sort()[0]
   if (!name) throw new Error(`${dir} has no sealed segment to decode`)
-  const raw = gunzipSync(fs.readFileSync(join(dir, name)))
-  const payloads: Buffer[] = []
-  const options = { checkDigest: false, payloadLengthMax: EVENT_BYTES_MAX }
-  for (let at = SEGMENT_HEADER_BYTES; at < raw.length;) {
-    const read = readRecord(raw, at, options)
-    if (read.kind !== 'record') throw new Error(`${name}: no record at ${at}`)
-    payloads.push(read.payload)
-    at = read.end
-  }
-  return payloads
+  return sealedPayloads(join(dir, name))
 }
 
 function averageLength(payloads: readonly Buffer[]): number {

@@ -398,7 +398,6 @@ export class ActiveIndex implements SegmentIndexReader {
   }
 }
 
-/** sequencesOf is a posting as a list. */
 /** recordsOf checks that the records of `span` are where the index said, in `bytes`. */
 function recordsOf(segment: SegmentInfo, span: Span, bytes: Buffer): RecordAt[] {
   return span.sequences.map((sequence, i) => {
@@ -415,6 +414,7 @@ function recordsOf(segment: SegmentInfo, span: Span, bytes: Buffer): RecordAt[] 
   })
 }
 
+/** sequencesOf is a posting as a list. */
 function sequencesOf(posting: number | number[] | undefined): number[] {
   return posting === undefined ? [] : typeof posting === 'number' ? [posting] : posting
 }

@@ -175,23 +175,22 @@ class MemberSource implements SealedSource {
     const from = this.rawStart(first)
     const rawBytes = this.rawStart(last + 1) - from
     const whole = await inflate(gz, rawBytes).catch(() => null)
-    const members: Promise<Buffer>[] = []
-    for (let k = first; k <= last; k++) {
-      if (whole?.length === rawBytes) {
-        members.push(
-          Promise.resolve(whole.subarray(this.rawStart(k) - from, this.rawStart(k + 1) - from)),
-        )
-      } else {
-        const offset = this.gzStart(first)
-        const member = this.inflateMember(
-          k,
-          gz.subarray(this.gzStart(k) - offset, this.gzStart(k + 1) - offset),
-        )
-        member.catch(() => undefined)
-        members.push(member)
-      }
+    const members = Array.from({ length: last - first + 1 }, (_, i) => first + i)
+    if (whole?.length === rawBytes) {
+      return members.map((k) =>
+        Promise.resolve(whole.subarray(this.rawStart(k) - from, this.rawStart(k + 1) - from)),
+      )
     }
-    return members
+    const gzFrom = this.gzStart(first)
+    return members.map((k) => {
+      const member = this.inflateMember(
+        k,
+        gz.subarray(this.gzStart(k) - gzFrom, this.gzStart(k + 1) - gzFrom),
+      )
+      // Rejects again where the member is read; unobserved until then.
+      member.catch(() => undefined)
+      return member
+    })
   }
 
   private async inflateMember(index: number, gz: Buffer): Promise<Buffer> {
