@@ -24,6 +24,8 @@ const mainEntryFiles: Record<string, string> = {
   'bench-harness': 'bench/harness/index.ts',
   // Worker threads load their code from a file, so the verification worker is an entry.
   'verify-worker': 'src/main/engine/verifyWorker.ts',
+  // ... and so is the worker that inflates sealed members for a replay (payloadCutter.ts).
+  'payload-worker': 'src/main/engine/payloadWorker.ts',
   // The host runs EventStore.recover on a worker thread (src/main/host/recoveryRun.ts).
   'recover-worker': 'src/main/host/recoverWorker.ts',
   // ... and rebuilds sealed segments' indexes on another (src/main/host/indexRebuildRun.ts).

@@ -18,6 +18,7 @@ import { decodeEvent } from '../src/main/engine/eventCodec'
 import { decodeEventBatch } from '../src/main/engine/eventBatchDecoder'
 import { decodeManifest } from '../src/main/engine/manifest'
 import { readEventBatches } from '../src/main/engine/replay'
+import type { ReplayOptions } from '../src/main/engine/replay'
 import { subscribe } from '../src/main/engine/subscription'
 import { buildStore } from './buildStore'
 import { sealedPayloads } from './sealedPayloads'
@@ -124,8 +125,11 @@ async function withRss(run: () => Promise<Omit<Sample, 'rssGrowth'>>): Promise<S
   return { ...sample, rssGrowth: peak - before }
 }
 
-/** The engine: replay decoded events from the sealed segments (no SHA-256 per read). */
-function replayCase(dir: string, sealed: Sealed[], checkDigest: boolean) {
+/**
+ * The engine: replay decoded events from the sealed segments (no SHA-256 per read unless
+ * `checkDigest`); `cutter: null` keeps the inflating on the replaying thread's side.
+ */
+function replayCase(dir: string, sealed: Sealed[], options: ReplayOptions) {
   return () =>
     withRss(async () => {
       const store = await EventStore.open(dir, { access: 'read' })
@@ -133,7 +137,7 @@ function replayCase(dir: string, sealed: Sealed[], checkDigest: boolean) {
       const started = performance.now()
       let events = 0
       let check = 0
-      for await (const batch of readEventBatches(store, 1, { toSequence, checkDigest })) {
+      for await (const batch of readEventBatches(store, 1, { ...options, toSequence })) {
         events += batch.events.length
         check += batch.events.at(-1)?.data.lines_changed === undefined ? 1 : 0
       }
@@ -195,8 +199,9 @@ async function main(): Promise<void> {
       'raw: read + gunzip member by member': () => gunzipMembersFloor(sealed, events),
       'raw: decode payloads in memory, one by one': () => decodeFloor(payloads, false),
       'raw: decode payloads in memory, batches': () => decodeFloor(payloads, true),
-      'engine: replay decoded': replayCase(dir, sealed, false),
-      'engine: replay decoded + SHA-256': replayCase(dir, sealed, true),
+      'engine: replay decoded': replayCase(dir, sealed, {}),
+      'engine: replay decoded, no payload worker': replayCase(dir, sealed, { cutter: null }),
+      'engine: replay decoded + SHA-256': replayCase(dir, sealed, { checkDigest: true }),
       'engine: subscription catch-up': subscriptionCase(dir, sealed),
     }
     const results = new Map<string, Sample[]>()
@@ -233,6 +238,9 @@ async function main(): Promise<void> {
     )
     console.log(
       `  replay decoded / decoding alone (batches): ${ratio('engine: replay decoded', 'raw: decode payloads in memory, batches')}x`,
+    )
+    console.log(
+      `  replay decoded / the same without the payload worker: ${ratio('engine: replay decoded', 'engine: replay decoded, no payload worker')}x`,
     )
     console.log(
       `  subscription first delivery (catch-up from 1): median ${median(firstDeliveryMs).toFixed(1)} ms`,

@@ -22,7 +22,14 @@ import {
   SQLITE_INDEXED,
   TIME_RANGE,
 } from './queryGroup'
-import { DECODE_FLOOR, FIRST_DELIVERY, REPLAY, REPLAY_RATE, RESUME } from './replayGroup'
+import {
+  DECODE_FLOOR,
+  FIRST_DELIVERY,
+  ONE_THREAD,
+  REPLAY,
+  REPLAY_RATE,
+  RESUME,
+} from './replayGroup'
 import { RAW_GUNZIP_SHA, VERIFY, VERIFY_RATE } from './verifyGroup'
 
 /**
@@ -109,6 +116,12 @@ export function compareToGoals(results: BenchResults): void {
     'replay all: engine / SQLite full scan',
     figure(REPLAY, ENGINE, REPLAY_RATE),
     figure(REPLAY, SQLITE_INDEXED, REPLAY_RATE),
+    null,
+  )
+  results.compare(
+    'replay all: engine / engine without the payload worker',
+    figure(REPLAY, ENGINE, REPLAY_RATE),
+    figure(REPLAY, ONE_THREAD, REPLAY_RATE),
     null,
   )
   results.compare(

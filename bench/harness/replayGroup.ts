@@ -20,13 +20,15 @@ export const REPLAY_RATE = 'events/s decoded'
 export const FIRST_DELIVERY = 'subscription from 1: first delivery'
 export const RESUME = 'resume from a checkpoint 10,000 events before the end'
 export const DECODE_FLOOR = 'decode floor: one segment decoded in memory (no disk, no gunzip)'
+export const ONE_THREAD = 'engine without the payload worker (inflating on the pool, cut here)'
 const RESUME_EVENTS = 10_000
 /** The decode floor decodes its segment's payloads this many times per repetition. */
 const DECODE_PASSES = 3
 
 /**
  * replayGroup reads the whole store decoded, in sequence order: the engine's replay from
- * its sealed segments against a full scan of SQLite's table (rows decoded into events),
+ * its sealed segments (and the same replay without its payload worker, which shows what the
+ * worker gives) against a full scan of SQLite's table (rows decoded into events),
  * and the floor under a replay: the payloads of one sealed segment, already inflated in
  * memory, decoded by the engine's decoder in windows of the replay's size.
  * The engine's repetition also times a subscription's first delivery from sequence 1 and a
@@ -66,6 +68,18 @@ export async function replayGroup(
     await reader.close()
     results.add({ ...at, metric: RESUME, unit: 'ms', better: 'lower' }, seconds(resumed) * 1000)
   }
+  const oneThread = async () => {
+    const store = await EventStore.open(stores.engineDir, { access: 'read' })
+    let events = 0
+    const started = performance.now()
+    for await (const batch of readEventBatches(store, 1, { cutter: null })) {
+      events += batch.events.length
+    }
+    const at = { group: REPLAY, contender: ONE_THREAD, metric: REPLAY_RATE }
+    results.add({ ...at, unit: 'events/s' }, events / seconds(started))
+    await store.close()
+    if (events !== stores.events) throw new Error(`one thread replayed ${events}`)
+  }
   const sqlite = async () => {
     const db = new SqliteEvents(peers.openSqlite(stores.sqlitePath))
     let events = 0
@@ -95,6 +109,7 @@ export async function replayGroup(
   await interleave(
     [
       { contender: ENGINE, run: engine },
+      { contender: ONE_THREAD, run: oneThread },
       { contender: SQLITE_INDEXED, run: sqlite },
       { contender: DECODE_FLOOR, run: floor },
     ],

@@ -16,12 +16,37 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsTyp
 
 export function decodeEventBatch(payloads: readonly Buffer[]): StoredEvent[] {
   if (payloads.length === 1) return [decodeEvent(payloads[0]!)]
+  const ends = new Uint32Array(payloads.length)
+  let end = 0
+  for (let i = 0; i < payloads.length; i++) ends[i] = end += payloads[i]!.length
+  return decodePackedEvents(Buffer.concat(payloads, end), ends, 0, payloads.length)
+}
+
+/**
+ * decodePackedEvents decodes payloads `from` to `to` (exclusive) of `packed`, which holds
+ * payloads back to back, the i-th ending at `ends[i]` (a payload worker's CutRun).
+ */
+export function decodePackedEvents(
+  packed: Uint8Array,
+  ends: ArrayLike<number>,
+  from: number,
+  to: number,
+): StoredEvent[] {
+  const payload = (i: number): Buffer => {
+    const start = i === 0 ? 0 : ends[i - 1]!
+    return Buffer.from(packed.buffer, packed.byteOffset + start, ends[i]! - start)
+  }
+  if (to - from <= 1) return to > from ? [decodeEvent(payload(from))] : []
+  const start = from === 0 ? 0 : ends[from - 1]!
+  const bytes = Buffer.from(packed.buffer, packed.byteOffset + start, ends[to - 1]! - start)
   let decoded: unknown[] | null = null
   try {
-    decoded = unpackr.unpackMultiple(Buffer.concat(payloads)) as unknown[]
+    decoded = unpackr.unpackMultiple(bytes) as unknown[]
   } catch {
     // Decoded one by one below, which names the payload at fault.
   }
-  if (decoded?.length === payloads.length) return decoded as StoredEvent[]
-  return payloads.map((payload) => decodeEvent(payload))
+  if (decoded?.length === to - from) return decoded as StoredEvent[]
+  const events: StoredEvent[] = []
+  for (let i = from; i < to; i++) events.push(decodeEvent(payload(i)))
+  return events
 }

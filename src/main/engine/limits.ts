@@ -60,6 +60,18 @@ export const SUBSCRIPTION_DELIVERY_EVENTS_MAX = 1000
 export const REPLAY_WINDOW_BYTES = 256 * KIB
 /** Uncompressed bytes of a sealed segment inflated ahead of the reader, on the thread pool. */
 export const SEALED_READ_AHEAD_BYTES = 1 * MIB
+/**
+ * Runs of sealed members handed to the payload worker and not yet answered, over every
+ * replay in the process; a replay whose run would exceed it cuts that run on its own thread.
+ */
+export const PAYLOAD_WORKER_RUNS_MAX = 64
+/** An idle payload worker exits after this long. */
+export const PAYLOAD_WORKER_IDLE_MS = 30_000
+/**
+ * A sealed segment is replayed through the payload worker when at least this much of it is
+ * left to read; a shorter read (a catch-up near the end) does not wait for a worker to start.
+ */
+export const PAYLOAD_WORKER_MIN_BYTES = 1 * MIB
 /** Most events a reader's refresh hands to onAppend listeners in one call. */
 export const REFRESH_GROUP_EVENTS_MAX = 1000
 /** Times an open or refresh starts again when a file vanished under it (a seal or a rotation). */

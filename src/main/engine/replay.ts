@@ -6,7 +6,9 @@ import type { ByteSource } from './byteSource'
 import { fileSource } from './byteSource'
 import type { SealedSource } from './sealedSource'
 import { openSealedSource } from './sealedSource'
-import { decodeEventBatch } from './eventBatchDecoder'
+import { decodeEventBatch, decodePackedEvents } from './eventBatchDecoder'
+import type { PayloadCutter } from './payloadCutter'
+import { sharedPayloadCutter } from './payloadCutter'
 import { readRecord, RECORD_HEADER_BYTES } from './recordCodec'
 import { SEGMENT_HEADER_BYTES } from './segmentHeader'
 import { parseSegmentFileName, segmentLogName } from './segmentNames'
@@ -29,6 +31,11 @@ export interface ReplayOptions {
   toSequence?: number
   /** Check every payload's SHA-256 as it is read. Default false. */
   checkDigest?: boolean
+  /**
+   * Who inflates sealed members and cuts out their payloads: by default the process's
+   * payload worker (sharedPayloadCutter), so this thread only decodes; null: this thread.
+   */
+  cutter?: PayloadCutter | null
 }
 
 /** EventBatch is the events of one read window, and how far the read has come. */
@@ -92,13 +99,17 @@ export async function* readEventBatches(
     toSequence,
     checkDigest: options.checkDigest ?? false,
   }
+  const cutter = options.cutter === undefined ? sharedPayloadCutter() : options.cutter
   for (const segment of segments) {
     const segmentNumber = parseSegmentFileName(segment.name)?.segmentNumber
     assert(segmentNumber !== undefined, `inspect names a segment file: ${segment.name}`)
     const source = await openSegment(fs, dir, segmentNumber, segment.sealed)
     try {
+      walk.firstInSegment = segment.first_sequence ?? 0
       walk.lastInSegment = Math.min(segment.last_sequence ?? 0, toSequence)
-      yield* walkSegment(source, segment.name, walk)
+      yield* cutter && 'cutRuns' in source
+        ? walkCutRuns(source as SealedSource, segment.name, walk, cutter)
+        : walkSegment(source, segment.name, walk)
     } finally {
       await source.close()
     }
@@ -116,6 +127,8 @@ interface SegmentWalk {
   toSequence: number
   /** The last sequence to read from the current segment. */
   lastInSegment?: number
+  /** The first sequence of the current segment, as listed. */
+  firstInSegment?: number
   checkDigest: boolean
 }
 
@@ -126,7 +139,7 @@ async function* walkSegment(
   walk: SegmentWalk,
 ): AsyncGenerator<EventBatch, void, undefined> {
   const last = walk.lastInSegment ?? walk.toSequence
-  let offset = await startOffset(source, walk.expected)
+  let offset = await startOffset(source, walk)
   const readOptions = { checkDigest: walk.checkDigest, payloadLengthMax: EVENT_BYTES_MAX }
   let window = await source.read(offset, REPLAY_WINDOW_BYTES)
   let at = 0
@@ -146,13 +159,7 @@ async function* walkSegment(
         offset + window.length,
         Math.max(REPLAY_WINDOW_BYTES, read.needBytes - have),
       )
-      if (more.length === 0) {
-        throw new CorruptionError(
-          name,
-          offset + at,
-          `segment ends inside a record (event ${walk.expected} expected)`,
-        )
-      }
+      if (more.length === 0) throw endsInsideRecord(name, offset + at, walk.expected)
       if (payloads.length > 0) yield batch()
       window = Buffer.concat([window.subarray(at), more])
       offset += at
@@ -160,13 +167,7 @@ async function* walkSegment(
       continue
     }
     const sequence = read.header.sequence
-    if (sequence > walk.expected) {
-      throw new CorruptionError(
-        name,
-        offset + at,
-        `sequence gap: expected ${walk.expected}, found ${sequence}`,
-      )
-    }
+    if (sequence > walk.expected) throw sequenceGap(name, offset + at, walk.expected, sequence)
     if (sequence === walk.expected) {
       payloads.push(read.payload)
       walk.expected++
@@ -177,11 +178,67 @@ async function* walkSegment(
 }
 
 /**
- * startOffset is where to begin reading for `fromSequence`: the first record, or for a sealed
- * segment the start of the last gzip member whose first event is at or before it (a binary
- * search that inflates about log2(members) members rather than everything before).
+ * walkCutRuns is walkSegment for a sealed segment whose runs of members a payload worker
+ * inflates and cuts (sealedSource's cutRuns): the same checks and the same errors, while this
+ * thread only hands out sequences and decodes. Where the worker cannot help (it is busy or
+ * gone, or a record runs past a run's end), walkSegment reads on from the next event.
  */
-async function startOffset(source: ByteSource, fromSequence: number): Promise<number> {
+async function* walkCutRuns(
+  source: SealedSource,
+  name: string,
+  walk: SegmentWalk,
+  cutter: PayloadCutter,
+): AsyncGenerator<EventBatch, void, undefined> {
+  const last = walk.lastInSegment ?? walk.toSequence
+  const from = await startOffset(source, walk)
+  if (source.size - from < cutter.minBytes) return yield* walkSegment(source, name, walk)
+  for await (const run of source.cutRuns!(from, cutter, walk.checkDigest)) {
+    if (run === null) return yield* walkSegment(source, name, walk)
+    // Decoded a stretch at a time: records `first` to `end` (exclusive), each the next event.
+    let events: StoredEvent[] = []
+    let first = -1
+    let end = -1
+    const decodeStretch = (): void => {
+      if (first === -1) return
+      const stretch = decodePackedEvents(run.payloads, run.ends, first, end)
+      events = events.length === 0 ? stretch : events.concat(stretch)
+      first = -1
+    }
+    let gap: CorruptionError | null = null
+    for (let i = 0; i < run.sequences.length && walk.expected <= last; i++) {
+      const sequence = run.sequences[i]!
+      if (sequence < walk.expected) {
+        decodeStretch()
+        continue
+      }
+      if (sequence > walk.expected) {
+        gap = sequenceGap(name, run.offsets[i]!, walk.expected, sequence)
+        break
+      }
+      if (first === -1) first = i
+      end = i + 1
+      walk.expected++
+    }
+    decodeStretch()
+    if (events.length > 0) yield { events, throughSequence: walk.expected - 1 }
+    if (gap) throw gap
+    if (walk.expected > last) return
+    if (run.problem) throw new CorruptionError(name, run.problem.offset, run.problem.reason)
+    if (run.continuesAt !== null) return yield* walkSegment(source, name, walk)
+  }
+  if (walk.expected <= last) throw endsInsideRecord(name, source.size, walk.expected)
+}
+
+/**
+ * startOffset is where to begin reading for the next event: the first record when the walk
+ * starts at or before the segment's first event (a replay going on from the last segment),
+ * otherwise for a sealed segment the start of the last gzip member whose first event is at
+ * or before it (a binary search that inflates about log2(members) members rather than
+ * everything before).
+ */
+async function startOffset(source: ByteSource, walk: SegmentWalk): Promise<number> {
+  const fromSequence = walk.expected
+  if (fromSequence <= (walk.firstInSegment ?? 0)) return SEGMENT_HEADER_BYTES
   const sealed = source as Partial<SealedSource>
   const members = sealed.memberOffsets ?? []
   // Probes peek: a read-ahead from each probe would inflate much of the segment.
@@ -220,6 +277,18 @@ async function openSegment(
     }
   }
   return openSealedSource(fs, dir, segmentNumber)
+}
+
+function endsInsideRecord(name: string, offset: number, expected: number): CorruptionError {
+  return new CorruptionError(
+    name,
+    offset,
+    `segment ends inside a record (event ${expected} expected)`,
+  )
+}
+
+function sequenceGap(name: string, offset: number, expected: number, found: number) {
+  return new CorruptionError(name, offset, `sequence gap: expected ${expected}, found ${found}`)
 }
 
 function sequenceOption(value: number, field: string): void {

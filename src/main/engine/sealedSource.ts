@@ -6,7 +6,10 @@ import { decodeManifest } from './manifest'
 import { manifestName, sealedName } from './segmentNames'
 import { CorruptionError } from './errors'
 import { inflate } from './inflate'
-import { SEALED_READ_AHEAD_BYTES } from './limits'
+import { memberSizeMismatch, unreadableMember } from './payloadCut'
+import { EVENT_BYTES_MAX, REPLAY_WINDOW_BYTES, SEALED_READ_AHEAD_BYTES } from './limits'
+import type { CutRun } from './payloadCut'
+import type { PayloadCutter } from './payloadCutter'
 
 /**
  * A sealed segment is a series of independent gzip members, and its manifest says where
@@ -26,6 +29,17 @@ export interface SealedSource extends ByteSource {
    * nothing dropped: for probing a few places (a binary search over members) before reading.
    */
   peek(position: number, length: number): Promise<Buffer>
+  /**
+   * cutRuns reads on from raw offset `position` in runs of members, each inflated and cut
+   * into payloads by `cutter` (a worker thread), with SEALED_READ_AHEAD_BYTES of runs under
+   * way ahead of the one handed out. A null run means the worker could not take it: read on
+   * from there with `read`. Absent for the whole-file fallback, which has nothing to cut.
+   */
+  cutRuns?(
+    position: number,
+    cutter: PayloadCutter,
+    checkDigest: boolean,
+  ): AsyncGenerator<CutRun | null>
 }
 
 export async function openSealedSource(
@@ -110,6 +124,48 @@ class MemberSource implements SealedSource {
       parts.push(bytes.subarray(Math.max(0, position - start), Math.min(bytes.length, end - start)))
     }
     return joined(parts)
+  }
+
+  async *cutRuns(
+    position: number,
+    cutter: PayloadCutter,
+    checkDigest: boolean,
+  ): AsyncGenerator<CutRun | null> {
+    const runsAhead = Math.ceil(SEALED_READ_AHEAD_BYTES / REPLAY_WINDOW_BYTES)
+    const underWay: Promise<CutRun | null>[] = []
+    let next = this.memberAt(position)
+    let walkFrom = position
+    const startRun = (): void => {
+      const first = next
+      let last = first
+      while (
+        last + 1 < this.layout.length &&
+        this.rawStart(last + 2) - this.rawStart(first) <= REPLAY_WINDOW_BYTES
+      ) {
+        last++
+      }
+      next = last + 1
+      const bounds: [number, number][] = []
+      for (let i = first; i <= last + 1; i++) bounds.push([this.rawStart(i), this.gzStart(i)])
+      const request = { firstMember: first, bounds, walkFrom, checkDigest }
+      walkFrom = this.rawStart(next)
+      const run = this.readGzip(this.gzStart(first), this.gzStart(next)).then((gz) =>
+        cutter.cut({ ...request, gz, payloadLengthMax: EVENT_BYTES_MAX }),
+      )
+      // A failed read is not lost: it rejects again where the run is awaited.
+      run.catch(() => undefined)
+      underWay.push(run)
+    }
+    while (underWay.length < runsAhead && next < this.layout.length) startRun()
+    while (underWay.length > 0) {
+      const run = await underWay.shift()!
+      if (run === null) {
+        yield null
+        return
+      }
+      while (underWay.length < runsAhead && next < this.layout.length) startRun()
+      yield run
+    }
   }
 
   async close(): Promise<void> {
@@ -200,12 +256,15 @@ class MemberSource implements SealedSource {
     try {
       raw = await inflate(gz, rawBytes)
     } catch (error) {
-      const reason = `gzip member ${index} (at gzip offset ${this.gzStart(index)}) is unreadable: ${(error as Error).message}`
+      const reason = unreadableMember(index, this.gzStart(index), error)
       throw new CorruptionError(this.name, rawStart, reason)
     }
     if (raw.length !== rawBytes) {
-      const reason = `gzip member ${index} inflates to ${raw.length} bytes, its manifest says ${rawBytes}`
-      throw new CorruptionError(this.name, rawStart, reason)
+      throw new CorruptionError(
+        this.name,
+        rawStart,
+        memberSizeMismatch(index, raw.length, rawBytes),
+      )
     }
     return raw
   }

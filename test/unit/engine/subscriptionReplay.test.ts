@@ -2,14 +2,11 @@ import { readdirSync, readFileSync, unlinkSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { EventStore } from '../../../src/main/engine/eventStore'
-import type { OpenOptions } from '../../../src/main/engine/eventStore'
 import { readEventBatches, replay, replayEvents } from '../../../src/main/engine/replay'
 import { decodeEventBatch } from '../../../src/main/engine/eventBatchDecoder'
 import { buildEvent, decodeEvent, encodeEvent } from '../../../src/main/engine/eventCodec'
 import type { JsonValue } from '../../../src/shared/event'
 import { openSealedSource } from '../../../src/main/engine/sealedSource'
-import { decodeManifest } from '../../../src/main/engine/manifest'
-import type { SegmentManifest } from '../../../src/main/engine/manifest'
 import { CorruptionError, ValidationError } from '../../../src/main/engine/errors'
 import { nodeFileSystem } from '../../../src/main/engine/nodeFileSystem'
 import { readRecord, RECORD_HEADER_BYTES } from '../../../src/main/engine/recordCodec'
@@ -17,7 +14,7 @@ import { EVENT_BYTES_MAX } from '../../../src/main/engine/limits'
 import { SEGMENT_HEADER_BYTES } from '../../../src/main/engine/segmentHeader'
 import { CountingFileSystem } from '../../support/countingFileSystem'
 import { flipByte } from '../../support/corrupt'
-import { tempDir } from '../../support/tempDir'
+import { firstSealed, numberedEvent, storeWith } from '../../support/sealedStore'
 import { mulberry32 } from '../../support/random'
 
 /**
@@ -29,36 +26,6 @@ const SEED = process.env.SEED ? Number(process.env.SEED) : Math.floor(Math.rando
 console.log(
   `replay: SEED=${SEED} (replay: SEED=${SEED} npx vitest run test/unit/engine/subscriptionReplay.test.ts)`,
 )
-
-function event(i: number) {
-  return {
-    event_type: i % 2 === 0 ? 'agent_heartbeat' : 'command_received',
-    aggregate_id: `agent-${i % 7}`,
-    data: { i, note: `event number ${i}`, pad: 'p'.repeat(i % 211) },
-  }
-}
-
-async function storeWith(count: number, options: OpenOptions = {}): Promise<EventStore> {
-  const store = await EventStore.open(`${tempDir()}/store`, { create: true, ...options })
-  for (let i = 1; i <= count; i += 100) {
-    const size = Math.min(100, count - i + 1)
-    await store.appendBatch(Array.from({ length: size }, (_, k) => event(i + k)))
-  }
-  await store.idle()
-  return store
-}
-
-/** sealedManifest reads the manifest of the first sealed segment of a store directory. */
-function firstSealed(dir: string): { gzPath: string; manifest: SegmentManifest; number: number } {
-  const name = readdirSync(dir).find((n) => n.endsWith('.log.gz'))
-  if (!name) throw new Error(`no sealed segment in ${dir}`)
-  const number = Number(/segment-(\d+)/.exec(name)![1])
-  const manifest = decodeManifest(
-    readFileSync(`${dir}/${name.replace('.log.gz', '.manifest.json')}`),
-  )
-  if (typeof manifest === 'string') throw new Error(manifest)
-  return { gzPath: `${dir}/${name}`, manifest, number }
-}
 
 describe('replay', () => {
   it('hands over every event from a position, in order, across sealed and raw segments', async () => {
@@ -121,7 +88,7 @@ describe('replay', () => {
     const seen: number[] = []
     for await (const batch of readEventBatches(store, 1)) {
       seen.push(...batch.events.map((e) => e.sequence))
-      await store.append(event(1000))
+      await store.append(numberedEvent(1000))
     }
     expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
     await store.close()
