@@ -20,6 +20,8 @@ import { SEGMENT_HEADER_BYTES } from './segmentHeader'
 import { segmentLogName } from './segmentNames'
 import { CorruptionError } from './errors'
 import { FileHandles } from './fileHandles'
+import type { ActiveIndexState } from './activeIndexFile'
+import { loadActiveIndex, saveActiveIndex } from './activeIndexFile'
 import { threadSmallReads } from './smallReads'
 import {
   ACTIVE_INDEX_VALUES_MAX,
@@ -73,6 +75,8 @@ export class ActiveIndex implements SegmentIndexReader {
   private postings: FieldPostings[] = []
   /** Where the record after the covered prefix starts. */
   private end = SEGMENT_HEADER_BYTES
+  /** Records loaded from the saved index (activeIndexFile.ts): no need to save them again. */
+  private loadedCount = 0
   /** The segment's file, kept open between gets; a newer segment's replaces it. */
   private readonly handles: FileHandles
 
@@ -87,6 +91,33 @@ export class ActiveIndex implements SegmentIndexReader {
   /** close closes the segment's file kept open; gets still in flight finish first. */
   close(): Promise<void> {
     return this.handles.close()
+  }
+
+  /**
+   * save writes the index for the next open (activeIndexFile.ts) when it covers all of
+   * `segment`, the newest, as it is on disk at a writer's clean close, and holds more than
+   * what was loaded. Otherwise the file saved before stays: it still describes a prefix.
+   */
+  async save(segment: SegmentInfo): Promise<void> {
+    if (
+      segment.sealed ||
+      segment.segmentNumber !== this.segmentNumber ||
+      segment.firstSequence !== this.firstSequence ||
+      this.firstSequence + this.count - 1 !== segment.lastSequence ||
+      this.end !== segment.rawBytes ||
+      this.count === this.loadedCount
+    ) {
+      return
+    }
+    await saveActiveIndex(this.fs, this.dir, {
+      segmentNumber: this.segmentNumber,
+      firstSequence: this.firstSequence,
+      count: this.count,
+      end: this.end,
+      offsets: this.offsets,
+      times: this.times,
+      postings: this.postings,
+    })
   }
 
   /**
@@ -227,6 +258,11 @@ export class ActiveIndex implements SegmentIndexReader {
       segment.firstSequence !== this.firstSequence
     ) {
       this.reset(segment.segmentNumber, segment.firstSequence)
+      const saved = await loadActiveIndex(this.fs, this.dir, segment)
+      // Another call may have started on the log meanwhile; its reading stands.
+      if (saved && this.segmentNumber === saved.segmentNumber && this.count === 0) {
+        this.adopt(saved)
+      }
     }
     if (this.firstSequence + this.count > segment.lastSequence) return true
     // A handle of its own, not the kept one: it reads on to the end of the file there now.
@@ -385,12 +421,25 @@ export class ActiveIndex implements SegmentIndexReader {
     }
   }
 
+  private adopt(saved: ActiveIndexState): void {
+    this.count = saved.count
+    this.loadedCount = saved.count
+    this.offsets = saved.offsets
+    this.times = saved.times
+    // Saved under another limit, a field may hold more values than this index keeps.
+    this.postings = saved.postings.map((postings) =>
+      postings && postings.size <= this.valuesMax ? postings : null,
+    )
+    this.end = saved.end
+  }
+
   private reset(segmentNumber: number, firstSequence: number): void {
     // The older segment is sealed or about to be: its raw file is no longer ours to hold.
     void this.handles.forget(`${this.dir}/${segmentLogName(this.segmentNumber)}`)
     this.segmentNumber = segmentNumber
     this.firstSequence = firstSequence
     this.count = 0
+    this.loadedCount = 0
     this.offsets = new Float64Array(0)
     this.times = new Float64Array(0)
     this.postings = INDEX_FIELDS.map(() => new Map<string, number | number[]>())

@@ -439,6 +439,8 @@ export class EventStore {
     this.state.closed = true
     for (const listener of this.closeListeners) listener()
     await this.writes.close()
+    // A clean close saves the active segment's index, so the next open need not rebuild it.
+    if (this.state.mode === 'writable') await this.reads.active.save(this.state.segments.at(-1)!)
     await this.reads.close()
     await this.monitorValue.settled()
     if (this.holdsLock) await releaseLock(this.state.ctx.fs, this.state.ctx.dir)

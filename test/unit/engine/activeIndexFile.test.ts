@@ -1,0 +1,161 @@
+import { readdirSync, statSync, truncateSync } from 'node:fs'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { StoredEvent } from '../../../src/shared/event'
+import { EventStore } from '../../../src/main/engine/eventStore'
+import {
+  activeIndexName,
+  loadActiveIndex,
+  saveActiveIndex,
+} from '../../../src/main/engine/activeIndexFile'
+import { nodeFileSystem } from '../../../src/main/engine/nodeFileSystem'
+import type { SegmentInfo } from '../../../src/main/engine/segmentReader'
+import { expectModelAnswer, inputs, queryArb } from '../../support/queryModel'
+import { CountingFileSystem } from '../../support/countingFileSystem'
+import { flipByte } from '../../support/corrupt'
+import { tempDir } from '../../support/tempDir'
+
+const SEED = Number(process.env.SEED ?? Date.now() % 2 ** 31)
+const NUM_RUNS = Number(process.env.NUM_RUNS ?? 60)
+console.log(
+  `saved active index: SEED=${SEED} NUM_RUNS=${NUM_RUNS} (replay: SEED=${SEED} npx vitest run test/unit/engine/activeIndexFile.test.ts)`,
+)
+
+const BIG_SEGMENT = 4 * 1024 * 1024
+const COUNTED = 'active segment index: counted in memory'
+
+/** A store whose events all sit in the active segment, closed cleanly; and its events. */
+async function closedStore(count: number): Promise<{ dir: string; all: StoredEvent[] }> {
+  const dir = `${tempDir()}/store`
+  const store = await EventStore.open(dir, { create: true, segmentBytesMax: BIG_SEGMENT })
+  const events = inputs(count, SEED)
+  for (let i = 0; i < count; i += 10) await store.appendBatch(events.slice(i, i + 10))
+  const all: StoredEvent[] = []
+  await store.readAll((event) => all.push(event))
+  await store.close()
+  return { dir, all }
+}
+
+const logOf = (dir: string) => `${dir}/${readdirSync(dir).find((n) => n.endsWith('.log'))!}`
+
+/** activeSegment describes the store's only segment, all of its 100 records durable. */
+function activeSegment(dir: string): SegmentInfo {
+  const size = statSync(logOf(dir)).size
+  return {
+    segmentNumber: 1,
+    name: 'segment-0000000001.log',
+    sealed: false,
+    firstSequence: 1,
+    lastSequence: 100,
+    records: 100,
+    bytes: size,
+    rawBytes: size,
+  }
+}
+
+/** firstQuery opens the store and asks one counted query: log bytes read, and the answer. */
+async function firstQuery(dir: string, access: 'read' | 'write' = 'write') {
+  const fs = new CountingFileSystem()
+  const store = await EventStore.open(dir, { fs, access, segmentBytesMax: BIG_SEGMENT })
+  fs.resetCounts()
+  const result = await store.query({ event_types: ['agent_heartbeat'], limit: 3 })
+  return { store, result, logBytesRead: fs.bytesReadOf((name) => name.endsWith('.log')) }
+}
+
+describe('the active segment index saved at a clean close', () => {
+  it('is loaded by the next open, not rebuilt, and answers like a brute-force scan', async () => {
+    const { dir, all } = await closedStore(300)
+    expect(readdirSync(dir)).toContain(activeIndexName(1))
+    const { store, result, logBytesRead } = await firstQuery(dir)
+    const logBytes = statSync(logOf(dir)).size
+    console.log(
+      `first query after a clean open: ${logBytesRead} of the log's ${logBytes} bytes read`,
+    )
+    expect(result.plan.index_used).toContain(COUNTED)
+    // The check of the last indexed record, and the page's three records.
+    expect(logBytesRead).toBeLessThan(logBytes / 20)
+    await fc.assert(
+      fc.asyncProperty(queryArb, (query) => expectModelAnswer(store, all, query)),
+      { seed: SEED, numRuns: NUM_RUNS },
+    )
+    for (const sequence of [1, 150, 300]) {
+      expect(await store.getBySequence(sequence)).toEqual(all[sequence - 1])
+    }
+    await store.close()
+  })
+
+  it('still describes a prefix after more appends: a reader loads it and reads on', async () => {
+    const { dir, all } = await closedStore(200)
+    const writer = await EventStore.open(dir, { segmentBytesMax: BIG_SEGMENT })
+    const more = inputs(260, SEED + 1).slice(200)
+    for (let i = 0; i < more.length; i += 10) await writer.appendBatch(more.slice(i, i + 10))
+    await writer.readAll((event) => (event.sequence > 200 ? all.push(event) : undefined))
+    // The writer stays open (as if it had crashed): the file is the one of the first close.
+    const { store, logBytesRead } = await firstQuery(dir, 'read')
+    expect(logBytesRead).toBeLessThan(statSync(logOf(dir)).size / 2)
+    await fc.assert(
+      fc.asyncProperty(queryArb, (query) => expectModelAnswer(store, all, query)),
+      { seed: SEED + 2, numRuns: NUM_RUNS },
+    )
+    await store.close()
+    await writer.close()
+  })
+
+  it('is ignored when damaged: the index is rebuilt from the log and answers the same', async () => {
+    const { dir, all } = await closedStore(200)
+    const file = `${dir}/${activeIndexName(1)}`
+    flipByte(file, Math.floor(statSync(file).size / 2))
+    const { store, result, logBytesRead } = await firstQuery(dir)
+    expect(logBytesRead).toBeGreaterThan(statSync(logOf(dir)).size * 0.9)
+    const heartbeats = all.filter((e) => e.event_type === 'agent_heartbeat')
+    expect(result.total_count).toBe(heartbeats.length)
+    expect(result.events).toEqual(heartbeats.slice(0, 3))
+    await store.close()
+  })
+
+  it('is not trusted when the log no longer holds its last record as it was', async () => {
+    const { dir } = await closedStore(100)
+    const log = logOf(dir)
+    const size = statSync(log).size
+    const segment = activeSegment(dir)
+    expect((await loadActiveIndex(nodeFileSystem, dir, segment))?.count).toBe(100)
+    expect(await loadActiveIndex(nodeFileSystem, dir, { ...segment, firstSequence: 2 })).toBeNull()
+    expect(await loadActiveIndex(nodeFileSystem, dir, { ...segment, segmentNumber: 2 })).toBeNull()
+    // The last record's digest (the log's last 32 bytes) is another record's now.
+    flipByte(log, size - 5)
+    expect(await loadActiveIndex(nodeFileSystem, dir, segment)).toBeNull()
+    truncateSync(log, size - 10)
+    const shorter = { ...segment, bytes: size - 10, rawBytes: size - 10, records: 99 }
+    expect(await loadActiveIndex(nodeFileSystem, dir, shorter)).toBeNull()
+  })
+
+  it('saves the index as it is when saving starts, not what it indexed meanwhile', async () => {
+    const { dir } = await closedStore(100)
+    const segment = activeSegment(dir)
+    const loaded = (await loadActiveIndex(nodeFileSystem, dir, segment))!
+    // As if the index were at 60 records when saving began and at 100 by its end.
+    const at60 = { ...loaded, count: 60, end: loaded.offsets[60]! }
+    await saveActiveIndex(nodeFileSystem, dir, at60)
+    const saved = (await loadActiveIndex(nodeFileSystem, dir, segment))!
+    expect(saved.count).toBe(60)
+    const sequences = saved.postings.flatMap((postings) =>
+      [...(postings?.values() ?? [])].flatMap((s) => (typeof s === 'number' ? [s] : s)),
+    )
+    expect(Math.max(...sequences)).toBe(60)
+    expect(sequences.length).toBeGreaterThan(60)
+  })
+
+  it("is replaced at the next clean close, and another segment's file is removed", async () => {
+    const { dir } = await closedStore(100)
+    const writer = await EventStore.open(dir, { segmentBytesMax: 16 * 1024 })
+    const more = inputs(300, SEED + 3)
+    for (let i = 0; i < more.length; i += 10) await writer.appendBatch(more.slice(i, i + 10))
+    await writer.idle()
+    const newest = writer.inspect().segments.at(-1)!
+    await writer.query({ limit: 1 }) // the newest segment, indexed through the durable path
+    await writer.close()
+    const saved = readdirSync(dir).filter((n) => n.endsWith('.active-index'))
+    expect(saved).toEqual([activeIndexName(Number(/\d+/.exec(newest.name)![0]))])
+    expect(saved[0]).not.toBe(activeIndexName(1))
+  })
+})
