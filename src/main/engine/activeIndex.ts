@@ -77,6 +77,10 @@ export class ActiveIndex implements SegmentIndexReader {
   private end = SEGMENT_HEADER_BYTES
   /** Records loaded from the saved index (activeIndexFile.ts): no need to save them again. */
   private loadedCount = 0
+  /** The load of the saved index for this segment, once started. */
+  private savedLoad: Promise<void> | null = null
+  /** Counts resets, so that a load that finishes after one is not adopted. */
+  private generation = 0
   /** The segment's file, kept open between gets; a newer segment's replaces it. */
   private readonly handles: FileHandles
 
@@ -94,30 +98,30 @@ export class ActiveIndex implements SegmentIndexReader {
   }
 
   /**
-   * save writes the index for the next open (activeIndexFile.ts) when it covers all of
-   * `segment`, the newest, as it is on disk at a writer's clean close, and holds more than
-   * what was loaded. Otherwise the file saved before stays: it still describes a prefix.
+   * save writes the index for the next open (activeIndexFile.ts) at a writer's clean close,
+   * when it covers all of `segment` (the newest, as it is on disk) and holds more than was
+   * loaded; otherwise the file saved before stays, as it still describes a prefix. Files of
+   * older segments go either way. Best effort: the file is derived data, and a close must
+   * not fail for want of it (the next open reads the segment back instead).
    */
   async save(segment: SegmentInfo): Promise<void> {
-    if (
-      segment.sealed ||
-      segment.segmentNumber !== this.segmentNumber ||
-      segment.firstSequence !== this.firstSequence ||
-      this.firstSequence + this.count - 1 !== segment.lastSequence ||
-      this.end !== segment.rawBytes ||
-      this.count === this.loadedCount
-    ) {
-      return
-    }
-    await saveActiveIndex(this.fs, this.dir, {
-      segmentNumber: this.segmentNumber,
+    const covers =
+      !segment.sealed &&
+      segment.segmentNumber === this.segmentNumber &&
+      segment.firstSequence === this.firstSequence &&
+      this.firstSequence + this.count - 1 === segment.lastSequence &&
+      this.end === segment.rawBytes &&
+      this.count > this.loadedCount
+    const state = {
+      segmentNumber: segment.segmentNumber,
       firstSequence: this.firstSequence,
-      count: this.count,
+      count: covers ? this.count : 0,
       end: this.end,
       offsets: this.offsets,
       times: this.times,
       postings: this.postings,
-    })
+    }
+    await saveActiveIndex(this.fs, this.dir, state).catch(() => undefined)
   }
 
   /**
@@ -258,12 +262,10 @@ export class ActiveIndex implements SegmentIndexReader {
       segment.firstSequence !== this.firstSequence
     ) {
       this.reset(segment.segmentNumber, segment.firstSequence)
-      const saved = await loadActiveIndex(this.fs, this.dir, segment)
-      // Another call may have started on the log meanwhile; its reading stands.
-      if (saved && this.segmentNumber === saved.segmentNumber && this.count === 0) {
-        this.adopt(saved)
-      }
     }
+    // Once per segment, before anything is read from the log: concurrent calls share it.
+    this.savedLoad ??= this.loadSaved(segment)
+    await this.savedLoad
     if (this.firstSequence + this.count > segment.lastSequence) return true
     // A handle of its own, not the kept one: it reads on to the end of the file there now.
     const handle = await this.open(segment)
@@ -421,6 +423,25 @@ export class ActiveIndex implements SegmentIndexReader {
     }
   }
 
+  /**
+   * loadSaved adopts the index saved at the last clean close, if it can be trusted and the
+   * index is still empty and of the same segment when it has been read (a reset meanwhile,
+   * or records added from the durable path, and it is dropped).
+   */
+  private async loadSaved(segment: SegmentInfo): Promise<void> {
+    const generation = this.generation
+    const saved = await loadActiveIndex(this.fs, this.dir, segment)
+    if (
+      saved &&
+      generation === this.generation &&
+      this.count === 0 &&
+      saved.segmentNumber === this.segmentNumber &&
+      saved.firstSequence === this.firstSequence
+    ) {
+      this.adopt(saved)
+    }
+  }
+
   private adopt(saved: ActiveIndexState): void {
     this.count = saved.count
     this.loadedCount = saved.count
@@ -434,6 +455,8 @@ export class ActiveIndex implements SegmentIndexReader {
   }
 
   private reset(segmentNumber: number, firstSequence: number): void {
+    this.generation++
+    this.savedLoad = null
     // The older segment is sealed or about to be: its raw file is no longer ours to hold.
     void this.handles.forget(`${this.dir}/${segmentLogName(this.segmentNumber)}`)
     this.segmentNumber = segmentNumber

@@ -55,6 +55,8 @@ interface SavedIndex {
   lengths: number[]
   /** Event times as differences from the previous one, the first from 0. */
   times: number[]
+  /** The fields the postings are of, in order. */
+  fields: string[]
   postings: ([string, number | number[]][] | null)[]
 }
 
@@ -74,7 +76,9 @@ export async function saveActiveIndex(
 ): Promise<void> {
   const { count, end, offsets } = state
   const name = activeIndexName(state.segmentNumber)
-  const body = count > 0 ? JSON.stringify(savedIndex(state)) : null
+  // An event without a valid time (foreign data) is left to a rebuild, which handles it.
+  const timed = state.times.subarray(0, count).every(Number.isFinite)
+  const body = count > 0 && timed ? JSON.stringify(savedIndex(state)) : null
   await removeOthers(fs, dir, name)
   if (body === null) return
   const last = await lastRecordBytes(fs, dir, state.segmentNumber, offsets[count - 1]!, end)
@@ -99,6 +103,7 @@ function savedIndex(state: ActiveIndexState): SavedIndex {
       (_, i) => (i + 1 < count ? offsets[i + 1]! : end) - offsets[i]!,
     ),
     times: Array.from({ length: count }, (_, i) => times[i]! - (i === 0 ? 0 : times[i - 1]!)),
+    fields: [...INDEX_FIELDS],
     postings: state.postings.map((postings) => (postings ? postingsThrough(postings, last) : null)),
   }
 }
@@ -155,6 +160,7 @@ export async function loadActiveIndex(
     saved.end > segment.rawBytes ||
     saved.lengths?.length !== saved.count ||
     saved.times?.length !== saved.count ||
+    saved.fields?.join() !== INDEX_FIELDS.join() ||
     saved.postings?.length !== INDEX_FIELDS.length
   ) {
     return null
@@ -164,12 +170,13 @@ export async function loadActiveIndex(
   let offset = saved.first_offset
   let time = 0
   for (let i = 0; i < saved.count; i++) {
+    const [length, step] = [saved.lengths[i], saved.times[i]]
+    if (typeof length !== 'number' || typeof step !== 'number') return null
     offsets[i] = offset
-    offset += saved.lengths[i]!
-    times[i] = time += saved.times[i]!
+    offset += length
+    times[i] = time += step
   }
-  // NaN (a value of another type) fails these too.
-  if (offset !== saved.end || !times.every(Number.isFinite)) return null
+  if (offset !== saved.end || !Number.isFinite(time)) return null
   const last = await lastRecordBytes(
     fs,
     dir,

@@ -439,7 +439,8 @@ export class EventStore {
     this.state.closed = true
     for (const listener of this.closeListeners) listener()
     await this.writes.close()
-    // A clean close saves the active segment's index, so the next open need not rebuild it.
+    // A clean close saves the active segment's index (best effort), so the next open need
+    // not rebuild it.
     if (this.state.mode === 'writable') await this.reads.active.save(this.state.segments.at(-1)!)
     await this.reads.close()
     await this.monitorValue.settled()

@@ -62,14 +62,15 @@ export const REPLAY_WINDOW_BYTES = 256 * KIB
 export const SEALED_READ_AHEAD_BYTES = 1 * MIB
 /**
  * Runs of sealed members handed to the payload worker and not yet answered, over every
- * replay in the process; a replay whose run would exceed it cuts that run on its own thread.
+ * replay in the process; a replay whose run would exceed it reads the rest of that segment
+ * without the worker.
  */
 export const PAYLOAD_WORKER_RUNS_MAX = 64
 /** An idle payload worker exits after this long. */
 export const PAYLOAD_WORKER_IDLE_MS = 30_000
 /**
- * A sealed segment is replayed through the payload worker when at least this much of it is
- * left to read; a shorter read (a catch-up near the end) does not wait for a worker to start.
+ * A sealed segment is replayed through the payload worker when about this much of it is
+ * wanted, at least; a shorter read (a few events, a catch-up near the end) does not start it.
  */
 export const PAYLOAD_WORKER_MIN_BYTES = 1 * MIB
 /** Most events a reader's refresh hands to onAppend listeners in one call. */

@@ -40,6 +40,16 @@ export interface CutRun {
   continuesAt: number | null
 }
 
+/** Changes whenever CutJob, CutReply or CutRun do: a worker of another build is not used. */
+export const PAYLOAD_PROTOCOL = 1
+
+export interface CutJob {
+  id: number
+  request: CutRequest
+}
+
+export type CutReply = { id: number; protocol: number } & ({ run: CutRun } | { failed: string })
+
 export function cutPayloads(request: CutRequest): CutRun {
   const { bounds } = request
   const runStart = bounds[0]![0]

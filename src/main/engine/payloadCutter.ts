@@ -1,27 +1,21 @@
 import { Worker } from 'node:worker_threads'
 import { builtWorkerPath } from './builtWorkerPath'
-import type { CutRequest, CutRun } from './payloadCut'
-import { cutPayloads } from './payloadCut'
+import type { CutJob, CutReply, CutRequest, CutRun } from './payloadCut'
+import { cutPayloads, PAYLOAD_PROTOCOL } from './payloadCut'
 import { PAYLOAD_WORKER_IDLE_MS, PAYLOAD_WORKER_MIN_BYTES, PAYLOAD_WORKER_RUNS_MAX } from './limits'
-
-export interface CutJob {
-  id: number
-  request: CutRequest
-}
-
-export type CutReply = { id: number; run: CutRun } | { id: number; failed: string }
 
 /**
  * PayloadCutter hands runs of sealed gzip members to one worker thread (payloadWorker.ts),
  * which inflates them and cuts out their payloads while the replaying thread decodes the
  * runs before: a replay then costs its thread little more than decoding.
  *
- * A worker takes ~60 ms to start; until it is up, runs are cut on the calling thread, so
- * the first replay of a process does not wait for it. It never fails a replay. When the
- * worker cannot take a run (its built file is missing, it died, or PAYLOAD_WORKER_RUNS_MAX
- * runs are already out), `cut` answers null and the replay reads on its own thread, as it
- * does without a worker. A worker that died is not started again: whatever killed it would
- * likely kill the next one too.
+ * A worker takes ~60 ms to start; until it is up, runs are cut on the calling thread (a
+ * 256 KiB run blocks it about half as long as decoding that run does), so the first replay
+ * of a process does not wait for it. When the worker cannot take a run (its built file is
+ * missing, it died, it answered with a failure or another protocol, or
+ * PAYLOAD_WORKER_RUNS_MAX runs are already out), `cut` answers null, and the replay reads
+ * the rest of that segment as it does without a worker (inflating on the thread pool). A
+ * worker that died is not started again: whatever killed it would likely kill the next one.
  *
  * While runs are out the worker keeps the process alive; idle, it does not, and it exits
  * after PAYLOAD_WORKER_IDLE_MS (the next run starts another).
@@ -118,9 +112,11 @@ export class PayloadCutter {
     const resolve = this.waiting.get(reply.id)
     if (!resolve) return
     this.waiting.delete(reply.id)
-    // A run the worker could not cut is cut again on the replaying thread, which names
-    // whatever is wrong with it as a replay there would.
-    resolve('run' in reply ? reply.run : null)
+    // A run the worker could not cut is read again by the replay's own path, which names
+    // whatever is wrong with it as a replay without the worker would.
+    const fromThisBuild = reply.protocol === PAYLOAD_PROTOCOL
+    if (!fromThisBuild) this.unavailable = true
+    resolve(fromThisBuild && 'run' in reply ? reply.run : null)
     if (this.waiting.size === 0 && this.worker) this.idle(this.worker)
   }
 

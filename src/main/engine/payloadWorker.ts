@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads'
 import { assert } from './errors'
-import { cutPayloads } from './payloadCut'
-import type { CutJob, CutReply } from './payloadCutter'
+import type { CutJob, CutReply } from './payloadCut'
+import { cutPayloads, PAYLOAD_PROTOCOL } from './payloadCut'
 
 /**
  * The payload worker: a thread that inflates runs of sealed gzip members and cuts out their
@@ -14,9 +14,10 @@ assert(port, 'payloadWorker.ts runs only as a worker thread')
 port.on('message', (job: CutJob) => {
   let reply: CutReply
   try {
-    reply = { id: job.id, run: cutPayloads(job.request) }
+    reply = { id: job.id, protocol: PAYLOAD_PROTOCOL, run: cutPayloads(job.request) }
   } catch (error) {
-    reply = { id: job.id, failed: error instanceof Error ? error.message : String(error) }
+    const failed = error instanceof Error ? error.message : String(error)
+    reply = { id: job.id, protocol: PAYLOAD_PROTOCOL, failed }
   }
   const run = 'run' in reply ? reply.run : null
   // Each list has its own ArrayBuffer (cutPayloads makes them so): moved, not copied.

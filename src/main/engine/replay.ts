@@ -17,9 +17,10 @@ import { EVENT_BYTES_MAX, REPLAY_WINDOW_BYTES } from './limits'
 
 /**
  * Replay streams stored events from a position, decoded, in sequence order, one read window
- * (REPLAY_WINDOW_BYTES) at a time: memory holds one window of a raw log, or the gzip
- * members one window spans (plus one window read ahead) of a sealed segment, whatever the
- * store's size. The consumer sets the pace: nothing more is read until it asks.
+ * (REPLAY_WINDOW_BYTES) at a time: memory holds one window of a raw log, or of a sealed
+ * segment the gzip members one window spans plus SEALED_READ_AHEAD_BYTES read ahead (on
+ * the payload worker, payloadCutter.ts, or the thread pool), whatever the store's size.
+ * The consumer sets the pace: nothing more is read until it asks.
  *
  * A replay covers the events stored when it starts (the store's `lastSequence` then) and
  * never reads past the last durable event of the newest segment, so an append in flight is
@@ -107,6 +108,7 @@ export async function* readEventBatches(
     try {
       walk.firstInSegment = segment.first_sequence ?? 0
       walk.lastInSegment = Math.min(segment.last_sequence ?? 0, toSequence)
+      walk.recordsInSegment = segment.records
       yield* cutter && 'cutRuns' in source
         ? walkCutRuns(source as SealedSource, segment.name, walk, cutter)
         : walkSegment(source, segment.name, walk)
@@ -127,8 +129,9 @@ interface SegmentWalk {
   toSequence: number
   /** The last sequence to read from the current segment. */
   lastInSegment?: number
-  /** The first sequence of the current segment, as listed. */
+  /** The first sequence of the current segment, and its records, as listed. */
   firstInSegment?: number
+  recordsInSegment?: number
   checkDigest: boolean
 }
 
@@ -179,7 +182,9 @@ async function* walkSegment(
 
 /**
  * walkCutRuns is walkSegment for a sealed segment whose runs of members a payload worker
- * inflates and cuts (sealedSource's cutRuns): the same checks and the same errors, while this
+ * inflates and cuts (sealedSource's cutRuns): the same checks and the same errors (it hands
+ * out the good events of a run before the damage in it, where walkSegment stops at the
+ * window before; nothing after the damage either way), while this
  * thread only hands out sequences and decodes. Where the worker cannot help (it is busy or
  * gone, or a record runs past a run's end), walkSegment reads on from the next event.
  */
@@ -191,7 +196,10 @@ async function* walkCutRuns(
 ): AsyncGenerator<EventBatch, void, undefined> {
   const last = walk.lastInSegment ?? walk.toSequence
   const from = await startOffset(source, walk)
-  if (source.size - from < cutter.minBytes) return yield* walkSegment(source, name, walk)
+  // What is left to read, at most: to the segment's end, or about as far as `last`.
+  const perEvent = source.size / Math.max(1, walk.recordsInSegment ?? 1)
+  const wanted = Math.min(source.size - from, (last - walk.expected + 1) * perEvent)
+  if (wanted < cutter.minBytes) return yield* walkSegment(source, name, walk)
   for await (const run of source.cutRuns!(from, cutter, walk.checkDigest)) {
     if (run === null) return yield* walkSegment(source, name, walk)
     // Decoded a stretch at a time: records `first` to `end` (exclusive), each the next event.

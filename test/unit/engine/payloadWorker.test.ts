@@ -49,6 +49,19 @@ async function onlineCutter(path: () => string = workerPath): Promise<PayloadCut
   return cutter
 }
 
+/** countAnswers counts the runs a cutter answers from here on: cut, or refused (null). */
+function countAnswers(cutter: PayloadCutter): { byWorker: number; refused: number } {
+  const counts = { byWorker: 0, refused: 0 }
+  const cut = cutter.cut.bind(cutter)
+  vi.spyOn(cutter, 'cut').mockImplementation(async (request) => {
+    const run = await cut(request)
+    if (run) counts.byWorker++
+    else counts.refused++
+    return run
+  })
+  return counts
+}
+
 function runRequest(gz: Uint8Array, bounds: [number, number][], walkFrom: number): CutRequest {
   return { gz, bounds, firstMember: 0, walkFrom, checkDigest: false, payloadLengthMax: 1 << 20 }
 }
@@ -308,7 +321,7 @@ describe('replay through the payload worker', () => {
     const store = await storeWith(14_000, { segmentBytesMax: 1536 * 1024 })
     const { manifest } = firstSealed(store.files.dir)
     const cutter = await onlineCutter()
-    const cut = vi.spyOn(cutter, 'cut')
+    const answered = countAnswers(cutter)
     const middle = Math.floor((manifest.first_sequence + manifest.last_sequence) / 2)
     const cases: [number, number | undefined, boolean][] = [
       [1, undefined, false],
@@ -324,7 +337,7 @@ describe('replay through the payload worker', () => {
       expect(two.sequences).toEqual(one.sequences)
       expect(two.events).toEqual(one.events)
     }
-    expect(cut.mock.calls.length).toBeGreaterThan(10)
+    expect(answered.byWorker).toBeGreaterThan(10)
     await store.close()
   })
 
@@ -345,15 +358,40 @@ describe('replay through the payload worker', () => {
 
   it('a worker that dies mid-replay leaves the rest to this thread: every event still comes', async () => {
     const store = await storeWith(7000, { segmentBytesMax: 1536 * 1024 })
+    // The real worker, but the process ends at the fourth run it is handed.
     const dying = join(tempDir(), 'dying-worker.js')
     writeFileSync(
       dying,
-      "require('node:worker_threads').parentPort.on('message', () => process.exit(3))",
+      `let runs = 0
+      require('node:worker_threads').parentPort.on('message', () => { if (++runs === 4) process.exit(3) })
+      require(${JSON.stringify(workerPath())})`,
     )
     const cutter = await onlineCutter(() => dying)
+    const answered = countAnswers(cutter)
     const { sequences, error } = await replayed(store, 1, { cutter })
     expect(error).toBeNull()
     expect(sequences).toEqual(Array.from({ length: 7000 }, (_, i) => i + 1))
+    expect(answered.byWorker).toBe(3)
+    expect(answered.refused).toBeGreaterThan(0)
+    await store.close()
+  })
+
+  it('a worker of another build is not used: its answers are refused, and so are later runs', async () => {
+    const store = await storeWith(7000, { segmentBytesMax: 1536 * 1024 })
+    const other = join(tempDir(), 'other-build-worker.js')
+    writeFileSync(
+      other,
+      `const { parentPort } = require('node:worker_threads')
+      parentPort.on('message', (job) => parentPort.postMessage({ id: job.id, protocol: 0, failed: 'old' }))`,
+    )
+    const cutter = await onlineCutter(() => other)
+    const answered = countAnswers(cutter)
+    const { sequences, error } = await replayed(store, 1, { cutter })
+    expect(error).toBeNull()
+    expect(sequences).toHaveLength(7000)
+    expect(answered.byWorker).toBe(0)
+    expect(await cutter.cut(runRequest(Buffer.alloc(0), [[0, 0]], 0))).toBeNull()
+    expect(cutter.runsOut).toBe(0)
     await store.close()
   })
 

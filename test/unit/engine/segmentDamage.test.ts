@@ -20,7 +20,11 @@ import { EVENT_BYTES_MAX } from '../../../src/main/engine/limits'
 import { RECORD_OVERHEAD_BYTES, readRecord } from '../../../src/main/engine/recordCodec'
 import { SEGMENT_HEADER_BYTES } from '../../../src/main/engine/segmentHeader'
 import type { SegmentManifest } from '../../../src/main/engine/manifest'
-import { manifestName, sealedName } from '../../../src/main/engine/segmentNames'
+import {
+  manifestName,
+  parseSegmentFileName,
+  sealedName,
+} from '../../../src/main/engine/segmentNames'
 import { CLEAN_FILE, QUARANTINE_DIR } from '../../../src/main/engine/storeDirectory'
 import {
   appendGarbage,
@@ -171,9 +175,12 @@ function quarantined(dir: string): Map<string, Buffer> {
   return new Map(names.map((name) => [name, readFileSync(join(dir, QUARANTINE_DIR, name))]))
 }
 
-/** Segment files (logs, sealed files, manifests) in a store directory, with their bytes. */
+/**
+ * Segment files (logs, sealed files, manifests) in a store directory, with their bytes: the
+ * data. Indexes are derived from it and may be dropped and rebuilt.
+ */
 function segmentFiles(dir: string): Map<string, Buffer> {
-  const names = readdirSync(dir).filter((name) => name.startsWith('segment-'))
+  const names = readdirSync(dir).filter((name) => parseSegmentFileName(name) !== null)
   return new Map(names.map((name) => [name, readFileSync(join(dir, name))]))
 }
 
