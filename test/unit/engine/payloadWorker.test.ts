@@ -49,6 +49,13 @@ async function onlineCutter(path: () => string = workerPath): Promise<PayloadCut
   return cutter
 }
 
+/** fakeWorker writes a worker file whose code (with `parentPort` in scope) is `body`. */
+function fakeWorker(body: string): string {
+  const path = join(tempDir(), 'worker.js')
+  writeFileSync(path, `const { parentPort } = require('node:worker_threads')\n${body}\n`)
+  return path
+}
+
 /** countAnswers counts the runs a cutter answers from here on: cut, or refused (null). */
 function countAnswers(cutter: PayloadCutter): { byWorker: number; refused: number } {
   const counts = { byWorker: 0, refused: 0 }
@@ -60,6 +67,19 @@ function countAnswers(cutter: PayloadCutter): { byWorker: number; refused: numbe
     return run
   })
   return counts
+}
+
+/** oneMemberRun is a request for `raw` (a raw segment) gzipped as one member, walked whole. */
+function oneMemberRun(raw: Buffer): CutRequest {
+  const gz = gzipSync(raw)
+  return runRequest(
+    gz,
+    [
+      [0, 0],
+      [raw.length, gz.length],
+    ],
+    SEGMENT_HEADER_BYTES,
+  )
 }
 
 function runRequest(gz: Uint8Array, bounds: [number, number][], walkFrom: number): CutRequest {
@@ -151,16 +171,7 @@ describe('cutPayloads', () => {
     const raw = segmentBytes(6)
     const third = recordsOf(raw, SEGMENT_HEADER_BYTES, raw.length)[2]!.offset
     raw[third + 9] = raw[third + 9]! ^ 1 // the payload length, under the header's CRC
-    const run = cutPayloads(
-      runRequest(
-        gzipSync(raw),
-        [
-          [0, 0],
-          [raw.length, gzipSync(raw).length],
-        ],
-        SEGMENT_HEADER_BYTES,
-      ),
-    )
+    const run = cutPayloads(oneMemberRun(raw))
     expect(run.problem).toEqual({ offset: third, reason: 'record header checksum mismatch' })
     expect(Array.from(run.sequences)).toEqual([1, 2])
   })
@@ -169,15 +180,7 @@ describe('cutPayloads', () => {
     const raw = segmentBytes(3)
     const second = recordsOf(raw, SEGMENT_HEADER_BYTES, raw.length)[1]!.offset
     raw[second + RECORD_HEADER_BYTES + 3] = raw[second + RECORD_HEADER_BYTES + 3]! ^ 1
-    const gz = gzipSync(raw)
-    const request = runRequest(
-      gz,
-      [
-        [0, 0],
-        [raw.length, gz.length],
-      ],
-      SEGMENT_HEADER_BYTES,
-    )
+    const request = oneMemberRun(raw)
     expect(cutPayloads(request).problem).toBeNull()
     expect(cutPayloads({ ...request, checkDigest: true }).problem).toEqual({
       offset: second,
@@ -235,16 +238,8 @@ describe('PayloadCutter', () => {
 
   it('cuts on this thread while the worker starts, so nothing waits for it', async () => {
     const raw = segmentBytes(5)
-    const gz = gzipSync(raw)
     const cutter = cutterAt(workerPath)
-    const request = runRequest(
-      gz,
-      [
-        [0, 0],
-        [raw.length, gz.length],
-      ],
-      SEGMENT_HEADER_BYTES,
-    )
+    const request = oneMemberRun(raw)
     const run = cutter.cut(request)
     expect(cutter.workerThreadId).toBeNull()
     expect(cutter.runsOut).toBe(0)
@@ -264,11 +259,7 @@ describe('PayloadCutter', () => {
   })
 
   it('answers null for the runs out when its worker dies, and does not start another', async () => {
-    const dying = join(tempDir(), 'dying-worker.js')
-    writeFileSync(
-      dying,
-      "require('node:worker_threads').parentPort.on('message', () => process.exit(3))",
-    )
+    const dying = fakeWorker("parentPort.on('message', () => process.exit(3))")
     let starts = 0
     const cutter = await onlineCutter(() => {
       starts++
@@ -282,8 +273,7 @@ describe('PayloadCutter', () => {
   })
 
   it(`takes at most PAYLOAD_WORKER_RUNS_MAX (${PAYLOAD_WORKER_RUNS_MAX}) runs at once; the next is null at once`, async () => {
-    const silent = join(tempDir(), 'silent-worker.js')
-    writeFileSync(silent, "require('node:worker_threads').parentPort.on('message', () => {})")
+    const silent = fakeWorker("parentPort.on('message', () => {})")
     const cutter = await onlineCutter(() => silent)
     const request = runRequest(Buffer.alloc(0), [[0, 0]], 0)
     const out = Array.from({ length: PAYLOAD_WORKER_RUNS_MAX }, () => cutter.cut(request))
@@ -359,13 +349,9 @@ describe('replay through the payload worker', () => {
   it('a worker that dies mid-replay leaves the rest to this thread: every event still comes', async () => {
     const store = await storeWith(7000, { segmentBytesMax: 1536 * 1024 })
     // The real worker, but the process ends at the fourth run it is handed.
-    const dying = join(tempDir(), 'dying-worker.js')
-    writeFileSync(
-      dying,
-      `let runs = 0
-      require('node:worker_threads').parentPort.on('message', () => { if (++runs === 4) process.exit(3) })
-      require(${JSON.stringify(workerPath())})`,
-    )
+    const dying = fakeWorker(`let runs = 0
+      parentPort.on('message', () => { if (++runs === 4) process.exit(3) })
+      require(${JSON.stringify(workerPath())})`)
     const cutter = await onlineCutter(() => dying)
     const answered = countAnswers(cutter)
     const { sequences, error } = await replayed(store, 1, { cutter })
@@ -378,11 +364,8 @@ describe('replay through the payload worker', () => {
 
   it('a worker of another build is not used: its answers are refused, and so are later runs', async () => {
     const store = await storeWith(7000, { segmentBytesMax: 1536 * 1024 })
-    const other = join(tempDir(), 'other-build-worker.js')
-    writeFileSync(
-      other,
-      `const { parentPort } = require('node:worker_threads')
-      parentPort.on('message', (job) => parentPort.postMessage({ id: job.id, protocol: 0, failed: 'old' }))`,
+    const other = fakeWorker(
+      "parentPort.on('message', (job) => parentPort.postMessage({ id: job.id, protocol: 0, failed: 'old' }))",
     )
     const cutter = await onlineCutter(() => other)
     const answered = countAnswers(cutter)
