@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { StoredEvent } from '../../../src/shared/event'
 import { EventStore } from '../../../src/main/engine/eventStore'
 import {
@@ -12,9 +12,11 @@ import { nodeFileSystem } from '../../../src/main/engine/nodeFileSystem'
 import { ActiveIndex } from '../../../src/main/engine/activeIndex'
 import { compileFilter } from '../../../src/main/engine/eventFilter'
 import { readSegmentRecords } from '../../../src/main/engine/segmentReader'
+import { runQuery } from '../../../src/main/engine/queryRunner'
+import type { FileHandle, FileSystem } from '../../../src/main/engine/fileSystem'
 import { FaultFileSystem } from '../../support/faultFileSystem'
 import type { SegmentInfo } from '../../../src/main/engine/segmentReader'
-import { expectModelAnswer, inputs, queryArb } from '../../support/queryModel'
+import { expected, expectModelAnswer, inputs, queryArb } from '../../support/queryModel'
 import { CountingFileSystem } from '../../support/countingFileSystem'
 import { flipByte } from '../../support/corrupt'
 import { tempDir } from '../../support/tempDir'
@@ -66,6 +68,59 @@ async function cutAfter(dir: string, last: number): Promise<number> {
   truncateSync(logOf(dir), end)
   rmSync(`${dir}/CLEAN`, { force: true })
   return end
+}
+
+/**
+ * HeldFileSystem holds two steps of saved-index loads until released, one at a time: the
+ * close of the first log file opened (a load's check of the last record), then the second
+ * read of a saved index file.
+ */
+class HeldFileSystem implements FileSystem {
+  holding: 'check' | 'file' | null = null
+  private releases: (() => void)[] = []
+  private logOpens = 0
+  private indexReads = 0
+
+  release(): void {
+    this.holding = null
+    this.releases.shift()?.()
+  }
+
+  private hold(what: 'check' | 'file'): Promise<void> {
+    return new Promise((resolve) => {
+      this.releases.push(resolve)
+      this.holding = what
+    })
+  }
+
+  async open(path: string, mode: 'read' | 'readwrite'): Promise<FileHandle> {
+    const handle = await nodeFileSystem.open(path, mode)
+    if (!path.endsWith('.log') || ++this.logOpens !== 1) return handle
+    const close = async () => {
+      await this.hold('check')
+      await handle.close()
+    }
+    return new Proxy(handle, {
+      get: (target, key) => {
+        if (key === 'close') return close
+        const value: unknown = Reflect.get(target, key)
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value
+      },
+    })
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    if (path.endsWith('.active-index') && ++this.indexReads === 2) await this.hold('file')
+    return nodeFileSystem.readFile(path)
+  }
+
+  create = nodeFileSystem.create.bind(nodeFileSystem)
+  rename = nodeFileSystem.rename.bind(nodeFileSystem)
+  unlink = nodeFileSystem.unlink.bind(nodeFileSystem)
+  mkdir = nodeFileSystem.mkdir.bind(nodeFileSystem)
+  readdir = nodeFileSystem.readdir.bind(nodeFileSystem)
+  size = nodeFileSystem.size.bind(nodeFileSystem)
+  syncDir = nodeFileSystem.syncDir.bind(nodeFileSystem)
 }
 
 /** firstQuery opens the store and asks one counted query: log bytes read, and the answer. */
@@ -166,6 +221,41 @@ describe('the active segment index saved at a clean close', () => {
     ])
     // The log holds events 1 to 100: nothing of it can be counted as the moved segment's.
     expect(await index.matchSegment(moved, filter)).toBeNull()
+    await index.close()
+  })
+
+  it('a load that ends after the index was reset is not adopted, even for the same segment', async () => {
+    const { dir } = await closedStore(100)
+    // Hold the first load at its check of the log, and the second at its read of the file.
+    const fs = new HeldFileSystem()
+    const index = new ActiveIndex(fs, dir)
+    const query = { event_types: ['agent_heartbeat'] }
+    const filter = compileFilter(query)
+    const first = index.matchSegment(activeSegment(dir), filter).catch(() => null)
+    await vi.waitFor(() => expect(fs.holding).toBe('check'))
+    // Meanwhile another process cuts the log's last batch and writes other, larger events.
+    await cutAfter(dir, 90)
+    const writer = await EventStore.open(dir, { segmentBytesMax: BIG_SEGMENT })
+    await writer.appendBatch(
+      inputs(10, SEED + 8).map((e) => ({ ...e, data: { ...e.data, pad: 'y'.repeat(300) } })),
+    )
+    const all: StoredEvent[] = []
+    await writer.readAll((event) => all.push(event))
+    await writer.close()
+    index.invalidate() // the reader's refresh saw the store change
+    const segment = activeSegment(dir)
+    const second = index.matchSegment(segment, filter)
+    await vi.waitFor(() => expect(fs.holding).toBe('file'))
+    fs.release() // the first load ends, with the index of the old log
+    await first
+    fs.release() // then the second's
+    await second
+    const read = (s: SegmentInfo, onRecord: Parameters<typeof readSegmentRecords>[3]) =>
+      readSegmentRecords(nodeFileSystem, dir, s, onRecord)
+    const result = await runQuery({ ...query, limit: 1000 }, [segment], read, index)
+    expect(result.events.map((e) => e.event_id)).toEqual(
+      expected(all, query).map((e) => e.event_id),
+    )
     await index.close()
   })
 
