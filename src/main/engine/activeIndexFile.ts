@@ -176,7 +176,7 @@ export async function loadActiveIndex(
     offset += length
     times[i] = time += step
   }
-  if (offset !== saved.end || !Number.isFinite(time)) return null
+  if (offset !== saved.end) return null
   const last = await lastRecordBytes(
     fs,
     dir,

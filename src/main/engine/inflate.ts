@@ -27,5 +27,13 @@ export function inflate(gz: Buffer, rawBytes?: number): Promise<Buffer> {
  */
 export async function inflateSmall(gz: Buffer, rawBytes: number): Promise<Buffer> {
   if (rawBytes > INFLATE_IN_PLACE_BYTES_MAX) return inflate(gz, rawBytes)
+  return inflateSync(gz, rawBytes)
+}
+
+/**
+ * inflateSync gunzips on the calling thread into one chunk of the size the caller expects
+ * (a worker's, or a small member's; see inflateSmall). Throws on damaged gzip.
+ */
+export function inflateSync(gz: Uint8Array, rawBytes: number): Buffer {
   return zlib.gunzipSync(gz, { chunkSize: Math.max(CHUNK_BYTES_MIN, rawBytes) })
 }

@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib'
+import { inflateSync } from './inflate'
 import { readRecord } from './recordCodec'
 
 /**
@@ -55,7 +55,8 @@ export function cutPayloads(request: CutRequest): CutRun {
   const runStart = bounds[0]![0]
   const gzFrom = bounds[0]![1]
   const rawBytes = bounds.at(-1)![0] - runStart
-  let raw: Buffer | null = inflatedTo(request.gz, rawBytes)
+  const whole = inflateMember(request.firstMember, gzFrom, rawBytes, request.gz)
+  let raw = typeof whole === 'string' ? null : whole
   let problem: CutRun['problem'] = null
   if (!raw) {
     const parts: Buffer[] = []
@@ -73,8 +74,9 @@ export function cutPayloads(request: CutRequest): CutRun {
 }
 
 /**
- * inflateMember inflates one gzip member that should give `rawBytes`: its bytes, or why it
- * does not (the reason a CorruptionError at the member's raw offset gives).
+ * inflateMember inflates one gzip member (or a run of them, as one stream) that should give
+ * `rawBytes`: its bytes, or why it does not (the reason a CorruptionError at the member's
+ * raw offset gives).
  */
 function inflateMember(
   index: number,
@@ -84,7 +86,7 @@ function inflateMember(
 ): Buffer | string {
   let raw: Buffer
   try {
-    raw = gunzipSync(gz, { chunkSize: Math.max(64, rawBytes) })
+    raw = inflateSync(gz, rawBytes)
   } catch (error) {
     return unreadableMember(index, gzOffset, error)
   }
@@ -98,16 +100,6 @@ export function unreadableMember(index: number, gzOffset: number, error: unknown
 
 export function memberSizeMismatch(index: number, got: number, expected: number): string {
   return `gzip member ${index} inflates to ${got} bytes, its manifest says ${expected}`
-}
-
-/** inflatedTo is the run inflated in one call, or null when it does not give `rawBytes`. */
-function inflatedTo(gz: Uint8Array, rawBytes: number): Buffer | null {
-  try {
-    const raw = gunzipSync(gz, { chunkSize: Math.max(64, rawBytes) })
-    return raw.length === rawBytes ? raw : null
-  } catch {
-    return null
-  }
 }
 
 function walkRecords(
