@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     count += await replay(store, 1, () => undefined, { cutter })
   }
   await store.close()
-  console.log(JSON.stringify({ count, workerUp: cutter.workerThreadId !== null }))
+  console.log(JSON.stringify({ count, workerUp: cutter.workerThreadIds.length > 0 }))
 }
 
 main().catch((error: unknown) => {

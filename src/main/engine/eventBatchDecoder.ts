@@ -50,3 +50,24 @@ export function decodePackedEvents(
   for (let i = from; i < to; i++) events.push(decodeEvent(payload(i)))
   return events
 }
+
+/**
+ * decodeRecordRun decodes the first `count` payloads of a run whose maps were rewritten as
+ * records (recordsFromMaps.ts), which decode only from the first: null if they do not
+ * decode to `count` values, for the caller to read them again as stored (which names the
+ * payload at fault).
+ */
+export function decodeRecordRun(
+  packed: Uint8Array,
+  ends: ArrayLike<number>,
+  count: number,
+): StoredEvent[] | null {
+  if (count === 0) return []
+  try {
+    const bytes = Buffer.from(packed.buffer, packed.byteOffset, ends[count - 1])
+    const decoded = unpackr.unpackMultiple(bytes) as unknown[]
+    return decoded.length === count ? (decoded as StoredEvent[]) : null
+  } catch {
+    return null
+  }
+}

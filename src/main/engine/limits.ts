@@ -61,11 +61,25 @@ export const REPLAY_WINDOW_BYTES = 256 * KIB
 /** Uncompressed bytes of a sealed segment inflated ahead of the reader, on the thread pool. */
 export const SEALED_READ_AHEAD_BYTES = 1 * MIB
 /**
+ * Uncompressed bytes of a sealed segment in one run handed to a payload worker (at least a
+ * member): larger than a read window, as each run costs a message each way and the
+ * definitions of its records (recordsFromMaps.ts) on both sides.
+ */
+export const PAYLOAD_RUN_BYTES = 1 * MIB
+/** Runs under way ahead of the one a replay through the payload workers decodes. */
+export const PAYLOAD_RUNS_AHEAD = 4
+/**
  * Runs of sealed members handed to the payload worker and not yet answered, over every
  * replay in the process; a replay whose run would exceed it reads the rest of that segment
  * without the worker.
  */
-export const PAYLOAD_WORKER_RUNS_MAX = 64
+export const PAYLOAD_WORKER_RUNS_MAX = 32
+/**
+ * Payload workers at most (and no more than the machine's cores): a worker's share of a run
+ * (inflate, check, rewrite) costs more than the replaying thread's (decode), so two keep one
+ * replay's thread busy.
+ */
+export const PAYLOAD_WORKERS_MAX = 2
 /** An idle payload worker exits after this long. */
 export const PAYLOAD_WORKER_IDLE_MS = 30_000
 /**

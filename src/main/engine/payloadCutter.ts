@@ -1,29 +1,41 @@
+import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { builtWorkerPath } from './builtWorkerPath'
 import type { CutJob, CutReply, CutRequest, CutRun } from './payloadCut'
 import { cutPayloads, PAYLOAD_PROTOCOL } from './payloadCut'
-import { PAYLOAD_WORKER_IDLE_MS, PAYLOAD_WORKER_MIN_BYTES, PAYLOAD_WORKER_RUNS_MAX } from './limits'
+import {
+  PAYLOAD_WORKER_IDLE_MS,
+  PAYLOAD_WORKER_MIN_BYTES,
+  PAYLOAD_WORKER_RUNS_MAX,
+  PAYLOAD_WORKERS_MAX,
+} from './limits'
 
 /**
- * PayloadCutter hands runs of sealed gzip members to one worker thread (payloadWorker.ts),
- * which inflates them and cuts out their payloads while the replaying thread decodes the
- * runs before: a replay then costs its thread little more than decoding.
+ * PayloadCutter hands runs of sealed gzip members to worker threads (payloadWorker.ts),
+ * which inflate them and cut out their payloads while the replaying thread decodes the
+ * runs before: a replay then costs its thread little more than decoding. One worker starts
+ * with the first run; another (up to PAYLOAD_WORKERS_MAX, and no more than the machine's
+ * cores) when a run comes while every worker has one out, since a worker's share of a run
+ * (inflating, checking, rewriting) costs more than the replaying thread's (decoding).
  *
- * A worker takes ~60 ms to start; until it is up, runs are cut on the calling thread (a
- * 256 KiB run blocks it about half as long as decoding that run does), so the first replay
- * of a process does not wait for it. When the worker cannot take a run (its built file is
- * missing, it died, it answered with a failure or another protocol, or
+ * A worker takes ~60 ms to start; until the first is up, runs are cut on the calling thread
+ * (a run blocks it for a few milliseconds, less than decoding its payloads as stored would
+ * take), so the first replay of a process does not wait for it. When no worker can take a run (the built file is
+ * missing, a worker died, answered with a failure or another protocol, or
  * PAYLOAD_WORKER_RUNS_MAX runs are already out), `cut` answers null, and the replay reads
- * the rest of that segment as it does without a worker (inflating on the thread pool). A
- * worker that died is not started again: whatever killed it would likely kill the next one.
+ * the rest of that segment as it does without a worker (inflating on the thread pool). When
+ * a worker dies, all stop and none is started again: whatever killed it would likely kill
+ * the next one.
  *
- * While runs are out the worker keeps the process alive; idle, it does not, and it exits
- * after PAYLOAD_WORKER_IDLE_MS (the next run starts another).
+ * A worker with runs out keeps the process alive; idle, it does not, and all exit after
+ * PAYLOAD_WORKER_IDLE_MS with nothing out (the next run starts one again).
  */
 export class PayloadCutter {
-  private worker: Worker | null = null
-  private online = false
-  private readonly waiting = new Map<number, (run: CutRun | null) => void>()
+  private readonly workers: WorkerSlot[] = []
+  private readonly waiting = new Map<
+    number,
+    { resolve: (run: CutRun | null) => void; slot: WorkerSlot }
+  >()
   private nextId = 1
   private unavailable = false
   private idleTimer: NodeJS.Timeout | null = null
@@ -31,110 +43,142 @@ export class PayloadCutter {
   /**
    * @param minBytes the least a replay must have left to read in a sealed segment for its
    *   runs to come here; less is read on the replay's thread without starting a worker.
+   * @param workersMax the most workers to run at once.
    */
   constructor(
     private readonly workerPath: () => string,
     readonly minBytes = PAYLOAD_WORKER_MIN_BYTES,
+    private readonly workersMax = Math.min(PAYLOAD_WORKERS_MAX, availableParallelism()),
   ) {}
 
-  /** cut runs `request` on the worker: its result, or null to do it on this thread. */
+  /** cut runs `request` on a worker: its result, or null to do it on this thread. */
   cut(request: CutRequest): Promise<CutRun | null> {
     if (this.unavailable || this.waiting.size >= PAYLOAD_WORKER_RUNS_MAX) {
       return Promise.resolve(null)
     }
-    const worker = this.worker ?? this.start()
-    if (!worker) return Promise.resolve(null)
-    if (!this.online) return Promise.resolve(cutPayloads(request))
-    if (this.waiting.size === 0) this.busy(worker)
+    const slot = this.pick()
+    if (!slot) return Promise.resolve(null)
+    if (!slot.online) return Promise.resolve(cutPayloads(request))
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = null
+    // A worker with runs out keeps the process alive until they are answered.
+    if (slot.out++ === 0) slot.worker.ref()
     const id = this.nextId++
     return new Promise((resolve) => {
-      this.waiting.set(id, resolve)
-      worker.postMessage({ id, request } satisfies CutJob)
+      this.waiting.set(id, { resolve, slot })
+      // The gzip bytes are moved, not copied, when nothing else shares their memory.
+      const { gz } = request
+      const own = gz.byteOffset === 0 && gz.byteLength === gz.buffer.byteLength
+      slot.worker.postMessage(
+        { id, request } satisfies CutJob,
+        own ? [gz.buffer as ArrayBuffer] : [],
+      )
     })
   }
 
-  /** Runs handed to the worker and not yet answered. */
+  /** Runs handed to workers and not yet answered. */
   get runsOut(): number {
     return this.waiting.size
   }
 
-  /** The worker's thread id once it is up and taking runs; null before and after. */
-  get workerThreadId(): number | null {
-    return this.online ? (this.worker?.threadId ?? null) : null
+  /** The thread ids of the workers that are up and taking runs. */
+  get workerThreadIds(): number[] {
+    return this.workers.filter((slot) => slot.online).map((slot) => slot.worker.threadId)
   }
 
-  /** stop ends the worker now; the runs still out answer null. */
+  /** stop ends the workers now; the runs still out answer null. */
   async stop(): Promise<void> {
-    const worker = this.worker
+    const workers = this.workers.map((slot) => slot.worker)
     this.retire()
-    await worker?.terminate()
+    await Promise.all(workers.map((worker) => worker.terminate()))
   }
 
-  private start(): Worker | null {
+  /**
+   * pick is the worker for the next run: the one up with the fewest runs out, while
+   * another starts when each has one; a worker still starting (the run is cut here) when
+   * none is up; null when none can start.
+   */
+  private pick(): WorkerSlot | null {
+    let best: WorkerSlot | null = null
+    for (const slot of this.workers) {
+      if (slot.online && (!best || slot.out < best.out)) best = slot
+    }
+    if ((!best || best.out > 0) && this.workers.length < this.workersMax) {
+      const started = this.start()
+      if (!started) return null
+      best ??= started
+    }
+    return best ?? this.workers[0] ?? null
+  }
+
+  private start(): WorkerSlot | null {
     let worker: Worker
     try {
       worker = new Worker(this.workerPath())
     } catch {
       this.unavailable = true
+      void this.stop()
       return null
     }
+    const slot: WorkerSlot = { worker, online: false, out: 0 }
     worker.on('online', () => {
-      if (this.worker === worker) this.online = true
+      slot.online = this.workers.includes(slot)
     })
     worker.on('message', (reply: CutReply) => this.settle(reply))
     const lost = (): void => {
-      if (this.worker !== worker) return
+      if (!this.workers.includes(slot)) return
       this.unavailable = true
-      this.retire()
+      void this.stop()
     }
     worker.on('error', lost)
     worker.on('exit', lost)
-    this.worker = worker
-    this.idle(worker)
-    return worker
-  }
-
-  /** busy: runs are out, so the worker keeps the process alive and does not time out. */
-  private busy(worker: Worker): void {
-    worker.ref()
-    if (this.idleTimer) clearTimeout(this.idleTimer)
-    this.idleTimer = null
-  }
-
-  /** idle: nothing is out; the worker lets the process exit and exits itself in a while. */
-  private idle(worker: Worker): void {
     worker.unref()
+    this.workers.push(slot)
+    if (this.waiting.size === 0) this.idle()
+    return slot
+  }
+
+  /** idle: nothing is out; the workers exit in a while unless a run comes. */
+  private idle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
     this.idleTimer = setTimeout(() => void this.stop(), PAYLOAD_WORKER_IDLE_MS)
     this.idleTimer.unref()
   }
 
   private settle(reply: CutReply): void {
-    const resolve = this.waiting.get(reply.id)
-    if (!resolve) return
+    const waiting = this.waiting.get(reply.id)
+    if (!waiting) return
     this.waiting.delete(reply.id)
-    // A run the worker could not cut is read again by the replay's own path, which names
+    if (--waiting.slot.out === 0) waiting.slot.worker.unref()
+    // A run a worker could not cut is read again by the replay's own path, which names
     // whatever is wrong with it as a replay without the worker would.
     const fromThisBuild = reply.protocol === PAYLOAD_PROTOCOL
     if (!fromThisBuild) this.unavailable = true
-    resolve(fromThisBuild && 'run' in reply ? reply.run : null)
-    if (this.waiting.size === 0 && this.worker) this.idle(this.worker)
+    waiting.resolve(fromThisBuild && 'run' in reply ? reply.run : null)
+    if (this.waiting.size === 0 && this.workers.length > 0) this.idle()
   }
 
-  /** retire forgets the worker and answers null to every run still out. */
+  /** retire forgets the workers and answers null to every run still out. */
   private retire(): void {
-    this.worker = null
-    this.online = false
+    this.workers.length = 0
     if (this.idleTimer) clearTimeout(this.idleTimer)
     this.idleTimer = null
     const waiting = [...this.waiting.values()]
     this.waiting.clear()
-    for (const resolve of waiting) resolve(null)
+    for (const { resolve } of waiting) resolve(null)
   }
+}
+
+/** A worker, whether it is up, and how many runs it has out. */
+interface WorkerSlot {
+  worker: Worker
+  online: boolean
+  out: number
 }
 
 let shared: PayloadCutter | null = null
 
-/** sharedPayloadCutter is the process's one payload worker, shared by every replay. */
+/** sharedPayloadCutter is the process's payload workers, shared by every replay. */
 export function sharedPayloadCutter(): PayloadCutter {
   shared ??= new PayloadCutter(() => builtWorkerPath('payload-worker.js'))
   return shared

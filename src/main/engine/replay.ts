@@ -6,7 +6,8 @@ import type { ByteSource } from './byteSource'
 import { fileSource } from './byteSource'
 import type { SealedSource } from './sealedSource'
 import { openSealedSource } from './sealedSource'
-import { decodeEventBatch, decodePackedEvents } from './eventBatchDecoder'
+import { decodeEventBatch, decodePackedEvents, decodeRecordRun } from './eventBatchDecoder'
+import type { CutRun } from './payloadCut'
 import type { PayloadCutter } from './payloadCutter'
 import { sharedPayloadCutter } from './payloadCutter'
 import { readRecord, RECORD_HEADER_BYTES } from './recordCodec'
@@ -16,10 +17,11 @@ import { assert, CorruptionError, ValidationError } from './errors'
 import { EVENT_BYTES_MAX, REPLAY_WINDOW_BYTES } from './limits'
 
 /**
- * Replay streams stored events from a position, decoded, in sequence order, one read window
- * (REPLAY_WINDOW_BYTES) at a time: memory holds one window of a raw log, or of a sealed
- * segment the gzip members one window spans plus SEALED_READ_AHEAD_BYTES read ahead (on
- * the payload worker, payloadCutter.ts, or the thread pool), whatever the store's size.
+ * Replay streams stored events from a position, decoded, in sequence order, a window at a
+ * time, whatever the store's size: of a raw log, one read window (REPLAY_WINDOW_BYTES); of
+ * a sealed segment, one run of gzip members (PAYLOAD_RUN_BYTES) and PAYLOAD_RUNS_AHEAD
+ * runs under way on the payload workers (payloadCutter.ts), or without them one window and
+ * SEALED_READ_AHEAD_BYTES inflating on the thread pool.
  * The consumer sets the pace: nothing more is read until it asks.
  *
  * A replay covers the events stored when it starts (the store's `lastSequence` then) and
@@ -202,32 +204,26 @@ async function* walkCutRuns(
   if (wanted < cutter.minBytes) return yield* walkSegment(source, name, walk)
   for await (const run of source.cutRuns!(from, cutter, walk.checkDigest)) {
     if (run === null) return yield* walkSegment(source, name, walk)
-    // Decoded a stretch at a time: records `first` to `end` (exclusive), each the next event.
-    let events: StoredEvent[] = []
-    let first = -1
-    let end = -1
-    const decodeStretch = (): void => {
-      if (first === -1) return
-      const stretch = decodePackedEvents(run.payloads, run.ends, first, end)
-      events = events.length === 0 ? stretch : events.concat(stretch)
-      first = -1
-    }
+    // The run's records to hand out, as stretches [first, end) of consecutive events.
+    const stretches: number[] = []
     let gap: CorruptionError | null = null
     for (let i = 0; i < run.sequences.length && walk.expected <= last; i++) {
       const sequence = run.sequences[i]!
-      if (sequence < walk.expected) {
-        decodeStretch()
-        continue
-      }
+      if (sequence < walk.expected) continue
       if (sequence > walk.expected) {
         gap = sequenceGap(name, run.offsets[i]!, walk.expected, sequence)
         break
       }
-      if (first === -1) first = i
-      end = i + 1
+      if (stretches.at(-1) === i) stretches[stretches.length - 1] = i + 1
+      else stretches.push(i, i + 1)
       walk.expected++
     }
-    decodeStretch()
+    const events = decodeStretches(run, stretches)
+    if (events === null) {
+      // Rewritten payloads that do not decode: read them again as stored, which names why.
+      walk.expected = run.sequences[stretches[0]!]!
+      return yield* walkSegment(source, name, walk)
+    }
     if (events.length > 0) yield { events, throughSequence: walk.expected - 1 }
     if (gap) throw gap
     if (walk.expected > last) return
@@ -235,6 +231,34 @@ async function* walkCutRuns(
     if (run.continuesAt !== null) return yield* walkSegment(source, name, walk)
   }
   if (walk.expected <= last) throw endsInsideRecord(name, source.size, walk.expected)
+}
+
+/**
+ * decodeStretches decodes a run's records in `stretches` ([first, end) pairs, in order):
+ * null when the run's rewritten payloads do not decode.
+ */
+function decodeStretches(run: CutRun, stretches: readonly number[]): StoredEvent[] | null {
+  if (stretches.length === 0) return []
+  if (run.records) {
+    // Rewritten payloads decode only from the first, so those before a stretch are too.
+    const decoded = decodeRecordRun(run.payloads, run.ends, stretches.at(-1)!)
+    if (!decoded) return null
+    if (stretches.length === 2 && stretches[0] === 0) return decoded
+    return pick(decoded, stretches)
+  }
+  const decoded: StoredEvent[][] = []
+  for (let i = 0; i < stretches.length; i += 2) {
+    decoded.push(decodePackedEvents(run.payloads, run.ends, stretches[i]!, stretches[i + 1]!))
+  }
+  return decoded.flat()
+}
+
+function pick(events: StoredEvent[], stretches: readonly number[]): StoredEvent[] {
+  const picked: StoredEvent[] = []
+  for (let i = 0; i < stretches.length; i += 2) {
+    for (let j = stretches[i]!; j < stretches[i + 1]!; j++) picked.push(events[j]!)
+  }
+  return picked
 }
 
 /**

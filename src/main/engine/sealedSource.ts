@@ -7,7 +7,12 @@ import { manifestName, sealedName } from './segmentNames'
 import { CorruptionError } from './errors'
 import { inflate } from './inflate'
 import { memberSizeMismatch, unreadableMember } from './payloadCut'
-import { EVENT_BYTES_MAX, REPLAY_WINDOW_BYTES, SEALED_READ_AHEAD_BYTES } from './limits'
+import {
+  EVENT_BYTES_MAX,
+  PAYLOAD_RUN_BYTES,
+  PAYLOAD_RUNS_AHEAD,
+  SEALED_READ_AHEAD_BYTES,
+} from './limits'
 import type { CutRun } from './payloadCut'
 import type { PayloadCutter } from './payloadCutter'
 
@@ -30,9 +35,9 @@ export interface SealedSource extends ByteSource {
    */
   peek(position: number, length: number): Promise<Buffer>
   /**
-   * cutRuns reads on from raw offset `position` in runs of members, each inflated and cut
-   * into payloads by `cutter` (a worker thread), with SEALED_READ_AHEAD_BYTES of runs under
-   * way ahead of the one handed out. A null run means the worker could not take it: read on
+   * cutRuns reads on from raw offset `position` in runs of members (PAYLOAD_RUN_BYTES),
+   * each inflated and cut into payloads by `cutter` (worker threads), with
+   * PAYLOAD_RUNS_AHEAD runs under way ahead of the one handed out. A null run means the worker could not take it: read on
    * from there with `read`. Absent for the whole-file fallback, which has nothing to cut.
    */
   cutRuns?(
@@ -131,7 +136,6 @@ class MemberSource implements SealedSource {
     cutter: PayloadCutter,
     checkDigest: boolean,
   ): AsyncGenerator<CutRun | null> {
-    const runsAhead = Math.ceil(SEALED_READ_AHEAD_BYTES / REPLAY_WINDOW_BYTES)
     const underWay: Promise<CutRun | null>[] = []
     let next = this.memberAt(position)
     let walkFrom = position
@@ -140,7 +144,7 @@ class MemberSource implements SealedSource {
       let last = first
       while (
         last + 1 < this.layout.length &&
-        this.rawStart(last + 2) - this.rawStart(first) <= REPLAY_WINDOW_BYTES
+        this.rawStart(last + 2) - this.rawStart(first) <= PAYLOAD_RUN_BYTES
       ) {
         last++
       }
@@ -156,14 +160,14 @@ class MemberSource implements SealedSource {
       run.catch(() => undefined)
       underWay.push(run)
     }
-    while (underWay.length < runsAhead && next < this.layout.length) startRun()
+    while (underWay.length < PAYLOAD_RUNS_AHEAD && next < this.layout.length) startRun()
     while (underWay.length > 0) {
       const run = await underWay.shift()!
       if (run === null) {
         yield null
         return
       }
-      while (underWay.length < runsAhead && next < this.layout.length) startRun()
+      while (underWay.length < PAYLOAD_RUNS_AHEAD && next < this.layout.length) startRun()
       yield run
     }
   }

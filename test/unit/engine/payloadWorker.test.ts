@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { CutRequest, CutRun } from '../../../src/main/engine/payloadCut'
 import { cutPayloads } from '../../../src/main/engine/payloadCut'
 import { PayloadCutter } from '../../../src/main/engine/payloadCutter'
+import { decodeEvent } from '../../../src/main/engine/eventCodec'
+import { decodeRecordRun } from '../../../src/main/engine/eventBatchDecoder'
 import { readEventBatches } from '../../../src/main/engine/replay'
 import { encodeManifest } from '../../../src/main/engine/manifest'
 import type { SegmentManifest } from '../../../src/main/engine/manifest'
@@ -35,17 +37,20 @@ afterEach(async () => {
 })
 
 /** cutterAt starts a cutter on a worker file, every run allowed (minBytes 0). */
-function cutterAt(path: () => string): PayloadCutter {
-  const cutter = new PayloadCutter(path, 0)
+function cutterAt(path: () => string, workersMax?: number): PayloadCutter {
+  const cutter = new PayloadCutter(path, 0, workersMax)
   cutters.push(cutter)
   return cutter
 }
 
-/** onlineCutter is a cutter whose worker is up, so runs go to the worker, not this thread. */
-async function onlineCutter(path: () => string = workerPath): Promise<PayloadCutter> {
-  const cutter = cutterAt(path)
+/** onlineCutter is a cutter whose first worker is up, so runs go to workers, not this thread. */
+async function onlineCutter(
+  path: () => string = workerPath,
+  workersMax?: number,
+): Promise<PayloadCutter> {
+  const cutter = cutterAt(path, workersMax)
   await cutter.cut(runRequest(Buffer.alloc(0), [[0, 0]], 0))
-  await vi.waitFor(() => expect(cutter.workerThreadId).not.toBeNull(), { timeout: 10_000 })
+  await vi.waitFor(() => expect(cutter.workerThreadIds).toHaveLength(1), { timeout: 10_000 })
   return cutter
 }
 
@@ -119,12 +124,6 @@ function recordsOf(raw: Buffer, from: number, to: number) {
   return records
 }
 
-function payloadsOf(run: CutRun): Buffer[] {
-  return Array.from(run.ends, (end, i) =>
-    Buffer.from(run.payloads.subarray(i === 0 ? 0 : run.ends[i - 1]!, end)),
-  )
-}
-
 /** sealed is a store with one sealed segment of ~1.5 MiB, and that segment. */
 async function sealed(): Promise<{ store: EventStore } & ReturnType<typeof firstSealed>> {
   const store = await storeWith(7000, { segmentBytesMax: 1536 * 1024 })
@@ -141,10 +140,11 @@ describe('cutPayloads', () => {
       const expected = recordsOf(raw, request.walkFrom, request.bounds.at(-1)![0])
       expect(run.problem).toBeNull()
       expect(run.continuesAt).toBeNull()
-      expect(Buffer.from(run.payloads).equals(Buffer.concat(expected.map((r) => r.payload)))).toBe(
-        true,
+      // Stored events are rewritten with their maps as records: the same events decoded.
+      expect(run.records).toBe(true)
+      expect(decodeRecordRun(run.payloads, run.ends, run.ends.length)).toEqual(
+        expected.map((r) => decodeEvent(r.payload)),
       )
-      expect(payloadsOf(run).map((p) => p.length)).toEqual(expected.map((r) => r.payload.length))
       expect(Array.from(run.sequences)).toEqual(expected.map((r) => r.sequence))
       expect(Array.from(run.offsets)).toEqual(expected.map((r) => r.offset))
       records += run.sequences.length
@@ -222,11 +222,33 @@ function segmentBytes(count: number): Buffer {
   return Buffer.concat([Buffer.alloc(SEGMENT_HEADER_BYTES), ...records])
 }
 
+/** Both ways of reading: every batch's events, or the error the replay ends with. */
+async function replayed(
+  store: EventStore,
+  from: number,
+  options: Parameters<typeof readEventBatches>[2],
+) {
+  const sequences: number[] = []
+  const events: unknown[] = []
+  try {
+    for await (const batch of readEventBatches(store, from, options)) {
+      for (const event of batch.events) {
+        sequences.push(event.sequence)
+        events.push(event)
+      }
+      expect(batch.throughSequence).toBe(sequences.at(-1))
+    }
+  } catch (error) {
+    return { sequences, events, error }
+  }
+  return { sequences, events, error: null }
+}
+
 describe('PayloadCutter', () => {
   it('cuts on the worker thread exactly as on this one', async () => {
     const { store, gzPath, manifest } = await sealed()
     const cutter = await onlineCutter()
-    expect(cutter.workerThreadId).not.toBe(threadId)
+    expect(cutter.workerThreadIds).not.toContain(threadId)
     for (const request of runsOf(gzPath, manifest, 3)) {
       const [there, here] = [(await cutter.cut(request))!, cutPayloads(request)]
       expect(Buffer.from(there.payloads).equals(here.payloads)).toBe(true)
@@ -241,7 +263,7 @@ describe('PayloadCutter', () => {
     const cutter = cutterAt(workerPath)
     const request = oneMemberRun(raw)
     const run = cutter.cut(request)
-    expect(cutter.workerThreadId).toBeNull()
+    expect(cutter.workerThreadIds).toEqual([])
     expect(cutter.runsOut).toBe(0)
     expect(Array.from((await run)!.sequences)).toEqual([1, 2, 3, 4, 5])
   })
@@ -268,7 +290,7 @@ describe('PayloadCutter', () => {
     const request = runRequest(Buffer.alloc(0), [[0, 0]], 0)
     expect(await cutter.cut(request)).toBeNull()
     expect(await cutter.cut(request)).toBeNull()
-    expect(cutter.workerThreadId).toBeNull()
+    expect(cutter.workerThreadIds).toEqual([])
     expect(starts).toBe(1)
   })
 
@@ -282,31 +304,52 @@ describe('PayloadCutter', () => {
     await cutter.stop()
     expect(await Promise.all(out)).toEqual(out.map(() => null))
   })
+
+  it.each([1, 2])(
+    'starts another worker only while every one has a run out, up to %i',
+    async (workersMax) => {
+      const store = await storeWith(14_000, { segmentBytesMax: 1536 * 1024 })
+      let starts = 0
+      const cutter = await onlineCutter(() => {
+        starts++
+        return workerPath()
+      }, workersMax)
+      expect(starts).toBe(1)
+      const one = await replayed(store, 1, { cutter: null })
+      const pooled = await replayed(store, 1, { cutter })
+      expect(pooled.error).toBeNull()
+      expect(pooled.events).toEqual(one.events)
+      // A replay keeps PAYLOAD_RUNS_AHEAD runs out: the first worker is busy at once.
+      expect(starts).toBe(workersMax)
+      await vi.waitFor(() => expect(cutter.workerThreadIds).toHaveLength(workersMax), {
+        timeout: 10_000,
+      })
+      await store.close()
+    },
+  )
+
+  it('stops every worker when one dies, and starts none again', async () => {
+    const store = await storeWith(14_000, { segmentBytesMax: 1536 * 1024 })
+    // The real worker, but the process ends at the second run it is handed.
+    const dying = fakeWorker(`let runs = 0
+      parentPort.on('message', () => { if (++runs === 2) process.exit(3) })
+      require(${JSON.stringify(workerPath())})`)
+    let starts = 0
+    const cutter = await onlineCutter(() => {
+      starts++
+      return dying
+    })
+    const { sequences, error } = await replayed(store, 1, { cutter })
+    expect(error).toBeNull()
+    expect(sequences).toEqual(Array.from({ length: 14_000 }, (_, i) => i + 1))
+    expect(cutter.workerThreadIds).toEqual([])
+    expect(await cutter.cut(runRequest(Buffer.alloc(0), [[0, 0]], 0))).toBeNull()
+    expect(starts).toBe(2)
+    await store.close()
+  })
 })
 
 describe('replay through the payload worker', () => {
-  /** Both ways of reading: every batch's events, or the error the replay ends with. */
-  async function replayed(
-    store: EventStore,
-    from: number,
-    options: Parameters<typeof readEventBatches>[2],
-  ) {
-    const sequences: number[] = []
-    const events: unknown[] = []
-    try {
-      for await (const batch of readEventBatches(store, from, options)) {
-        for (const event of batch.events) {
-          sequences.push(event.sequence)
-          events.push(event)
-        }
-        expect(batch.throughSequence).toBe(sequences.at(-1))
-      }
-    } catch (error) {
-      return { sequences, events, error }
-    }
-    return { sequences, events, error: null }
-  }
-
   it('hands out the same events as a replay on one thread, from anywhere to anywhere', async () => {
     const store = await storeWith(14_000, { segmentBytesMax: 1536 * 1024 })
     const { manifest } = firstSealed(store.files.dir)
@@ -352,7 +395,7 @@ describe('replay through the payload worker', () => {
     const dying = fakeWorker(`let runs = 0
       parentPort.on('message', () => { if (++runs === 4) process.exit(3) })
       require(${JSON.stringify(workerPath())})`)
-    const cutter = await onlineCutter(() => dying)
+    const cutter = await onlineCutter(() => dying, 1)
     const answered = countAnswers(cutter)
     const { sequences, error } = await replayed(store, 1, { cutter })
     expect(error).toBeNull()
@@ -375,6 +418,29 @@ describe('replay through the payload worker', () => {
     expect(answered.byWorker).toBe(0)
     expect(await cutter.cut(runRequest(Buffer.alloc(0), [[0, 0]], 0))).toBeNull()
     expect(cutter.runsOut).toBe(0)
+    await store.close()
+  })
+
+  it('rewritten payloads that do not decode are read again as stored: every event still comes', async () => {
+    const store = await storeWith(7000, { segmentBytesMax: 1536 * 1024 })
+    let spoiled = 0
+    // Cut here, with every rewritten run's first value made the byte MessagePack never uses.
+    const spoiling = {
+      minBytes: 0,
+      cut: (request: CutRequest): Promise<CutRun | null> => {
+        const run = cutPayloads(request)
+        if (run.records && run.ends.length > 0) {
+          run.payloads[0] = 0xc1
+          spoiled++
+        }
+        return Promise.resolve(run)
+      },
+    } as unknown as PayloadCutter
+    const one = await replayed(store, 1, { cutter: null })
+    const spoilt = await replayed(store, 1, { cutter: spoiling })
+    expect(spoiled).toBeGreaterThan(0)
+    expect(spoilt.error).toBeNull()
+    expect(spoilt.events).toEqual(one.events)
     await store.close()
   })
 
