@@ -65,7 +65,7 @@ export const SEALED_READ_AHEAD_BYTES = 1 * MIB
  * member): larger than a read window, as each run costs a message each way and the
  * definitions of its records (recordsFromMaps.ts) on both sides.
  */
-export const PAYLOAD_RUN_BYTES = 1 * MIB
+export const PAYLOAD_RUN_BYTES = 512 * KIB
 /** Runs under way ahead of the one a replay through the payload workers decodes. */
 export const PAYLOAD_RUNS_AHEAD = 4
 /**

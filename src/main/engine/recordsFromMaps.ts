@@ -70,6 +70,8 @@ interface Structure {
   /** keys.length, kept as a number: reading a typed array's length costs more. */
   keyBytes: number
   view: DataView
+  /** For each key, the structure of the map last seen as its value: the likely next one. */
+  children: (Structure | undefined)[]
 }
 
 /** What an open container is: an array or a map copied as it is, or a map made a record. */
@@ -111,6 +113,8 @@ class RecordWriter {
   private readonly keySpans = new Uint32Array(RECORDS_DEPTH_MAX * RECORD_KEYS_MAX * 2)
   /** Where the next key's span goes in keySpans, for each level. */
   private readonly nextSpan = new Uint32Array(RECORDS_DEPTH_MAX)
+  /** For a record inside a record: the index of its key in the parent's likely keys, or -1. */
+  private readonly parentSlot = new Int32Array(RECORDS_DEPTH_MAX)
 
   /** @param bytes about how much the values take (records drop keys: the run shrinks) */
   constructor(
@@ -248,7 +252,14 @@ class RecordWriter {
     this.keyBytes[d] = 0
     this.nextSpan[d] = d * RECORD_KEYS_MAX * 2
     this.countBefore[d] = this.structures.length
-    const likely = this.lastByLength[entries]
+    // The likely keys: those of the map last seen under the same key of the same parent,
+    // else of the map last seen with as many keys.
+    const inRecord = d > 0 && this.kind[d - 1] === RECORD && this.compared[d - 1]! >= 0
+    const parent = inRecord ? this.likely[d - 1] : undefined
+    const slot = parent ? (this.nextSpan[d - 1]! - (d - 1) * RECORD_KEYS_MAX * 2) / 2 - 1 : -1
+    this.parentSlot[d] = slot
+    const under = parent?.children[slot]
+    const likely = under?.length === entries ? under : this.lastByLength[entries]
     this.likely[d] = likely
     this.compared[d] = likely ? 0 : -1
     if (this.out.length - this.written < 1) this.grow(this.written, 1)
@@ -311,7 +322,8 @@ class RecordWriter {
       if (this.structures.length >= RECORDS_PER_RUN_MAX) return false
       const keys = this.keysOf(d, length)
       const view = new DataView(keys.buffer)
-      structure = { id: this.structures.length, length, keys, keyBytes: keys.length, view }
+      const id = this.structures.length
+      structure = { id, length, keys, keyBytes: keys.length, view, children: [] }
       this.structures.push(structure)
       this.define(this.outStart[d]!, structure)
     } else if (structure.id >= this.countBefore[d]!) {
@@ -322,6 +334,8 @@ class RecordWriter {
       this.out[this.outStart[d]!] = 0x40 | structure.id
     }
     this.lastByLength[length] = structure
+    const slot = this.parentSlot[d]!
+    if (slot >= 0) this.likely[d - 1]!.children[slot] = structure
     return true
   }
 
@@ -334,8 +348,10 @@ class RecordWriter {
     this.written = this.outStart[d]!
     const countBefore = this.countBefore[d]!
     if (this.structures.length > countBefore) {
+      // No guess may name a structure that is gone: its id will be another's.
       this.structures.length = countBefore
       this.lastByLength.fill(undefined)
+      for (const structure of this.structures) structure.children.length = 0
     }
     this.kind[d] = MAP
     this.remaining[d] = 2 * this.length[d]!

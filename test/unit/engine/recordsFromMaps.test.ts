@@ -138,6 +138,16 @@ describe('recordsFromMaps', () => {
     expectSameValues([packr.pack(nested), packr.pack({ a: 6, b: 7 }), packr.pack(nested)])
   })
 
+  it('forgets the records a map defined when it stays a map (a key beyond ASCII after them)', () => {
+    const values = [
+      { a: { x: 1 }, b: { y: 2 }, ключ: 3 },
+      { a: { x: 4 }, b: { y: 5 }, c: 6 },
+      { a: { y: 7 }, b: { x: 8 }, c: 9 },
+      { a: { x: 10 }, b: { y: 11 }, ключ: 12 },
+    ]
+    expectSameValues(values.map((v) => packr.pack(v)))
+  })
+
   it(`keeps maps of more than RECORD_KEYS_MAX (${RECORD_KEYS_MAX}) keys, and maps of non-string keys, as maps`, () => {
     const wide = Object.fromEntries(
       Array.from({ length: RECORD_KEYS_MAX + 1 }, (_, i) => [`k${i}`, i]),
