@@ -20,12 +20,12 @@ import {
  *
  * A worker takes ~60 ms to start; until the first is up, runs are cut on the calling thread
  * (a run blocks it for a few milliseconds, less than decoding its payloads as stored would
- * take), so the first replay of a process does not wait for it. When no worker can take a run (the built file is
- * missing, a worker died, answered with a failure or another protocol, or
- * PAYLOAD_WORKER_RUNS_MAX runs are already out), `cut` answers null, and the replay reads
- * the rest of that segment as it does without a worker (inflating on the thread pool). When
- * a worker dies, all stop and none is started again: whatever killed it would likely kill
- * the next one.
+ * take), so the first replay of a process does not wait for it. When no worker can take a
+ * run (the built file is missing, a worker died, answered with a failure or another
+ * protocol, or PAYLOAD_WORKER_RUNS_MAX runs are already out), `cut` answers null, and the
+ * replay reads the rest of that segment as it does without a worker (inflating on the
+ * thread pool). When a worker dies, all stop and none is started again: whatever killed
+ * it would likely kill the next one. When another cannot start, those up keep working.
  *
  * A worker with runs out keeps the process alive; idle, it does not, and all exit after
  * PAYLOAD_WORKER_IDLE_MS with nothing out (the next run starts one again).
@@ -38,6 +38,8 @@ export class PayloadCutter {
   >()
   private nextId = 1
   private unavailable = false
+  /** A worker could not be started: no more are tried while those up keep running. */
+  private startFailed = false
   private idleTimer: NodeJS.Timeout | null = null
 
   /**
@@ -94,21 +96,20 @@ export class PayloadCutter {
   }
 
   /**
-   * pick is the worker for the next run: the one up with the fewest runs out, while
-   * another starts when each has one; a worker still starting (the run is cut here) when
-   * none is up; null when none can start.
+   * pick is the worker for the next run: the one up with the fewest runs out (another
+   * starts when even that one has a run out); a worker still starting when none is up (the
+   * run is cut here); null when the first cannot start.
    */
   private pick(): WorkerSlot | null {
+    if (this.workers.length === 0) return this.start()
     let best: WorkerSlot | null = null
     for (const slot of this.workers) {
       if (slot.online && (!best || slot.out < best.out)) best = slot
     }
-    if ((!best || best.out > 0) && this.workers.length < this.workersMax) {
-      const started = this.start()
-      if (!started) return null
-      best ??= started
+    if (best && best.out > 0 && this.workers.length < this.workersMax && !this.startFailed) {
+      this.start()
     }
-    return best ?? this.workers[0] ?? null
+    return best ?? this.workers[0]!
   }
 
   private start(): WorkerSlot | null {
@@ -116,8 +117,9 @@ export class PayloadCutter {
     try {
       worker = new Worker(this.workerPath())
     } catch {
-      this.unavailable = true
-      void this.stop()
+      // Without a first worker there is none; a later one failing leaves those running.
+      this.startFailed = true
+      if (this.workers.length === 0) this.unavailable = true
       return null
     }
     const slot: WorkerSlot = { worker, online: false, out: 0 }

@@ -34,6 +34,16 @@ export const RECORD_KEYS_MAX = 64
 /** Nesting deeper than this is not rewritten (stored events nest far less: NESTING_DEPTH_MAX). */
 export const RECORDS_DEPTH_MAX = 100
 
+/**
+ * Bytes a run may read again after record attempts give up (a key beyond ASCII after nested
+ * maps, or no id left), as a multiple of the run's size: past it the run is not rewritten.
+ */
+export const REREAD_RUNS_MAX = 4
+/** Room for growth (the integers 64-127 take two bytes) before the first reallocation. */
+const OUTPUT_SLACK_BYTES = 1024
+/** Values up to this size are copied 4 bytes at a time; larger ones with one `set`. */
+const WORD_COPY_BYTES_MAX = 512
+
 /** msgpackr's extension type for a record definition ('r'). */
 const RECORD_DEFINITION = 0x72
 
@@ -113,6 +123,11 @@ class RecordWriter {
   private readonly keySpans = new Uint32Array(RECORDS_DEPTH_MAX * RECORD_KEYS_MAX * 2)
   /** Where the next key's span goes in keySpans, for each level. */
   private readonly nextSpan = new Uint32Array(RECORDS_DEPTH_MAX)
+  /** Maps at this level or deeper are copied as maps: inside one that gave up being a record. */
+  private plainDepth = RECORDS_DEPTH_MAX
+  /** Bytes read again after record attempts gave up, and the most allowed for this run. */
+  private reread = 0
+  private readonly rereadMax: number
   /** For a record inside a record: the index of its key in the parent's likely keys, or -1. */
   private readonly parentSlot = new Int32Array(RECORDS_DEPTH_MAX)
 
@@ -121,12 +136,16 @@ class RecordWriter {
     private readonly src: Uint8Array,
     bytes: number,
   ) {
-    this.out = new Uint8Array(Math.max(0, bytes) + 1024)
+    this.out = new Uint8Array(Math.max(0, bytes) + OUTPUT_SLACK_BYTES)
+    this.rereadMax = REREAD_RUNS_MAX * Math.max(0, bytes)
     this.outView = new DataView(this.out.buffer)
     this.srcView = new DataView(src.buffer, src.byteOffset, src.length)
   }
 
-  /** result is the values written, on an ArrayBuffer of their own (to move to a thread). */
+  /**
+   * result is the values written, on an ArrayBuffer nothing else uses (to move to a thread
+   * whole, with the room left after them: about the keys' bytes, which records drop).
+   */
   result(): Uint8Array {
     return this.out.subarray(0, this.written)
   }
@@ -143,14 +162,16 @@ class RecordWriter {
         const d = depth - 1
         if (remaining[d] === 0) {
           depth--
+          if (depth < this.plainDepth) this.plainDepth = RECORDS_DEPTH_MAX
           if (kind[d] !== RECORD) continue
           this.written = w
           const ok = this.finishRecord(d)
           w = this.written
           out = this.out
           if (ok) continue
-          at = this.asMap(d)
+          at = this.asMap(d, at)
           w = this.written
+          out = this.out
           depth++
           continue
         }
@@ -158,7 +179,7 @@ class RecordWriter {
         if (kind[d] === RECORD) {
           const next = this.recordKey(d, at, end)
           if (next < 0) {
-            at = this.asMap(d)
+            at = this.asMap(d, at)
             w = this.written
             out = this.out
             continue
@@ -192,7 +213,7 @@ class RecordWriter {
         if (depth >= RECORDS_DEPTH_MAX) throw notRewritten
         const d = depth++
         this.written = w
-        if (entries > 0 && entries <= RECORD_KEYS_MAX) {
+        if (entries > 0 && entries <= RECORD_KEYS_MAX && d < this.plainDepth) {
           this.openRecord(d, at, header, entries)
           at += header
           w = this.written
@@ -228,7 +249,7 @@ class RecordWriter {
       // making a subarray to copy from costs more than copying a few hundred bytes this way.
       if (size < 4) {
         for (; at < to; at++) out[w++] = src[at]!
-      } else if (size <= 512) {
+      } else if (size <= WORD_COPY_BYTES_MAX) {
         const outView = this.outView
         const last = w + size - 4
         for (; w < last; at += 4, w += 4) outView.setUint32(w, srcView.getUint32(at))
@@ -342,9 +363,14 @@ class RecordWriter {
   /**
    * asMap turns the record at level `d` back into a map copied as it is: the output from
    * its start is dropped, with the definitions added since, and it is read again from its
-   * header. Returns where its first key starts.
+   * header, `at` being how far it was read. What it holds is copied as it is too, so each
+   * byte is read again once at most for each level that gives up, and REREAD_RUNS_MAX runs'
+   * worth at most in all (then the run is not rewritten). Returns where its first key starts.
    */
-  private asMap(d: number): number {
+  private asMap(d: number, at: number): number {
+    this.reread += at - this.start[d]!
+    if (this.reread > this.rereadMax) throw notRewritten
+    this.plainDepth = Math.min(this.plainDepth, d + 1)
     this.written = this.outStart[d]!
     const countBefore = this.countBefore[d]!
     if (this.structures.length > countBefore) {

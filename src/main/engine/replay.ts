@@ -206,6 +206,7 @@ async function* walkCutRuns(
     if (run === null) return yield* walkSegment(source, name, walk)
     // The run's records to hand out, as stretches [first, end) of consecutive events.
     const stretches: number[] = []
+    const runFrom = walk.expected
     let gap: CorruptionError | null = null
     for (let i = 0; i < run.sequences.length && walk.expected <= last; i++) {
       const sequence = run.sequences[i]!
@@ -221,7 +222,7 @@ async function* walkCutRuns(
     const events = decodeStretches(run, stretches)
     if (events === null) {
       // Rewritten payloads that do not decode: read them again as stored, which names why.
-      walk.expected = run.sequences[stretches[0]!]!
+      walk.expected = runFrom
       return yield* walkSegment(source, name, walk)
     }
     if (events.length > 0) yield { events, throughSequence: walk.expected - 1 }

@@ -37,8 +37,9 @@ export interface SealedSource extends ByteSource {
   /**
    * cutRuns reads on from raw offset `position` in runs of members (PAYLOAD_RUN_BYTES),
    * each inflated and cut into payloads by `cutter` (worker threads), with
-   * PAYLOAD_RUNS_AHEAD runs under way ahead of the one handed out. A null run means the worker could not take it: read on
-   * from there with `read`. Absent for the whole-file fallback, which has nothing to cut.
+   * PAYLOAD_RUNS_AHEAD runs under way ahead of the one handed out. A null run means no
+   * worker could take it: read on from there with `read`. Absent for the whole-file
+   * fallback, which has nothing to cut.
    */
   cutRuns?(
     position: number,

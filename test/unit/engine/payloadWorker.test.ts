@@ -306,21 +306,23 @@ describe('PayloadCutter', () => {
   })
 
   it.each([1, 2])(
-    'starts another worker only while every one has a run out, up to %i',
+    'starts another worker only when a run comes while each has one out, up to %i',
     async (workersMax) => {
-      const store = await storeWith(14_000, { segmentBytesMax: 1536 * 1024 })
+      const { store, gzPath, manifest } = await sealed()
       let starts = 0
       const cutter = await onlineCutter(() => {
         starts++
         return workerPath()
       }, workersMax)
+      const [first, second] = runsOf(gzPath, manifest, 2)
+      // The worker up has no run out: it takes this one, and no other starts.
+      expect(await cutter.cut(first!)).not.toBeNull()
       expect(starts).toBe(1)
-      const one = await replayed(store, 1, { cutter: null })
-      const pooled = await replayed(store, 1, { cutter })
-      expect(pooled.error).toBeNull()
-      expect(pooled.events).toEqual(one.events)
-      // A replay keeps PAYLOAD_RUNS_AHEAD runs out: the first worker is busy at once.
+      // The second run comes while the first is out.
+      const runs = [cutter.cut(first!), cutter.cut(second!)]
       expect(starts).toBe(workersMax)
+      const answers = await Promise.all(runs)
+      expect(answers).toEqual([cutPayloads(first!), cutPayloads(second!)])
       await vi.waitFor(() => expect(cutter.workerThreadIds).toHaveLength(workersMax), {
         timeout: 10_000,
       })
@@ -329,22 +331,36 @@ describe('PayloadCutter', () => {
   )
 
   it('stops every worker when one dies, and starts none again', async () => {
-    const store = await storeWith(14_000, { segmentBytesMax: 1536 * 1024 })
-    // The real worker, but the process ends at the second run it is handed.
-    const dying = fakeWorker(`let runs = 0
-      parentPort.on('message', () => { if (++runs === 2) process.exit(3) })
-      require(${JSON.stringify(workerPath())})`)
+    const dying = fakeWorker("parentPort.on('message', () => process.exit(3))")
     let starts = 0
     const cutter = await onlineCutter(() => {
       starts++
       return dying
     })
-    const { sequences, error } = await replayed(store, 1, { cutter })
-    expect(error).toBeNull()
-    expect(sequences).toEqual(Array.from({ length: 14_000 }, (_, i) => i + 1))
-    expect(cutter.workerThreadIds).toEqual([])
-    expect(await cutter.cut(runRequest(Buffer.alloc(0), [[0, 0]], 0))).toBeNull()
+    const request = runRequest(Buffer.alloc(0), [[0, 0]], 0)
+    // Two runs at once: the second starts another worker; the first worker dies.
+    const runs = [cutter.cut(request), cutter.cut(request)]
     expect(starts).toBe(2)
+    expect(await Promise.all(runs)).toEqual([null, null])
+    expect(cutter.workerThreadIds).toEqual([])
+    expect(await cutter.cut(request)).toBeNull()
+    expect(starts).toBe(2)
+  })
+
+  it('keeps the workers it has when another cannot start', async () => {
+    let starts = 0
+    const cutter = await onlineCutter(() => {
+      if (++starts > 1) throw new Error('no more threads')
+      return workerPath()
+    }, 2)
+    const { store, gzPath, manifest } = await sealed()
+    const [first, second] = runsOf(gzPath, manifest, 2)
+    const answers = await Promise.all([cutter.cut(first!), cutter.cut(second!)])
+    expect(starts).toBe(2)
+    expect(answers).toEqual([cutPayloads(first!), cutPayloads(second!)])
+    expect(await cutter.cut(first!)).not.toBeNull()
+    expect(starts).toBe(2)
+    expect(cutter.workerThreadIds).toHaveLength(1)
     await store.close()
   })
 })
@@ -436,11 +452,15 @@ describe('replay through the payload worker', () => {
         return Promise.resolve(run)
       },
     } as unknown as PayloadCutter
-    const one = await replayed(store, 1, { cutter: null })
-    const spoilt = await replayed(store, 1, { cutter: spoiling })
-    expect(spoiled).toBeGreaterThan(0)
-    expect(spoilt.error).toBeNull()
-    expect(spoilt.events).toEqual(one.events)
+    // From the first event, and from one inside a run (the run's first records unwanted).
+    for (const from of [1, 4321]) {
+      const one = await replayed(store, from, { cutter: null })
+      const spoilt = await replayed(store, from, { cutter: spoiling })
+      expect(spoilt.error).toBeNull()
+      expect(spoilt.events).toEqual(one.events)
+      expect(spoilt.sequences[0]).toBe(from)
+    }
+    expect(spoiled).toBeGreaterThan(1)
     await store.close()
   })
 
