@@ -280,20 +280,6 @@ describe('PayloadCutter', () => {
     expect(tries).toBe(1)
   })
 
-  it('answers null for the runs out when its worker dies, and does not start another', async () => {
-    const dying = fakeWorker("parentPort.on('message', () => process.exit(3))")
-    let starts = 0
-    const cutter = await onlineCutter(() => {
-      starts++
-      return dying
-    })
-    const request = runRequest(Buffer.alloc(0), [[0, 0]], 0)
-    expect(await cutter.cut(request)).toBeNull()
-    expect(await cutter.cut(request)).toBeNull()
-    expect(cutter.workerThreadIds).toEqual([])
-    expect(starts).toBe(1)
-  })
-
   it(`takes at most PAYLOAD_WORKER_RUNS_MAX (${PAYLOAD_WORKER_RUNS_MAX}) runs at once; the next is null at once`, async () => {
     const silent = fakeWorker("parentPort.on('message', () => {})")
     const cutter = await onlineCutter(() => silent)
@@ -330,7 +316,7 @@ describe('PayloadCutter', () => {
     },
   )
 
-  it('stops every worker when one dies, and starts none again', async () => {
+  it('answers null for the runs out when a worker dies, stops every worker, and starts none again', async () => {
     const dying = fakeWorker("parentPort.on('message', () => process.exit(3))")
     let starts = 0
     const cutter = await onlineCutter(() => {
