@@ -240,26 +240,15 @@ async function* walkCutRuns(
  */
 function decodeStretches(run: CutRun, stretches: readonly number[]): StoredEvent[] | null {
   if (stretches.length === 0) return []
-  if (run.records) {
-    // Rewritten payloads decode only from the first, so those before a stretch are too.
-    const decoded = decodeRecordRun(run.payloads, run.ends, stretches.at(-1)!)
-    if (!decoded) return null
-    if (stretches.length === 2 && stretches[0] === 0) return decoded
-    return pick(decoded, stretches)
+  const pairs: [number, number][] = []
+  for (let i = 0; i < stretches.length; i += 2) pairs.push([stretches[i]!, stretches[i + 1]!])
+  if (!run.records) {
+    return pairs.flatMap(([first, end]) => decodePackedEvents(run.payloads, run.ends, first, end))
   }
-  const decoded: StoredEvent[][] = []
-  for (let i = 0; i < stretches.length; i += 2) {
-    decoded.push(decodePackedEvents(run.payloads, run.ends, stretches[i]!, stretches[i + 1]!))
-  }
-  return decoded.flat()
-}
-
-function pick(events: StoredEvent[], stretches: readonly number[]): StoredEvent[] {
-  const picked: StoredEvent[] = []
-  for (let i = 0; i < stretches.length; i += 2) {
-    for (let j = stretches[i]!; j < stretches[i + 1]!; j++) picked.push(events[j]!)
-  }
-  return picked
+  // Rewritten payloads decode only from the first, so those before a stretch are too.
+  const decoded = decodeRecordRun(run.payloads, run.ends, stretches.at(-1)!)
+  if (!decoded || (pairs.length === 1 && stretches[0] === 0)) return decoded
+  return pairs.flatMap(([first, end]) => decoded.slice(first, end))
 }
 
 /**
